@@ -1,0 +1,151 @@
+//! Path segments (player ids, game ids, platforms, program ids): what is allowed, and how a
+//! segment is written into and read out of a URL.
+
+use std::fmt;
+
+/// The longest segment the proxy accepts, in bytes. Real ids are far shorter (Discord ids are 19
+/// digits, UUIDs 36 characters); the bound keeps hostile input from reaching upstream.
+///
+/// ```
+/// assert!(progress_contract::MAX_SEGMENT_LEN >= 64);
+/// ```
+pub const MAX_SEGMENT_LEN: usize = 128;
+
+/// Why a path segment was refused.
+///
+/// ```
+/// use progress_contract::{ProxyRoute, RouteError, SegmentError};
+///
+/// let err = ProxyRoute::parse("/whalepass/players/../progress", Some("gameId=g")).unwrap_err();
+/// assert_eq!(err, RouteError::Segment { name: "playerId", error: SegmentError::DotSegment });
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SegmentError {
+    /// The segment is empty.
+    Empty,
+    /// The segment is longer than [`MAX_SEGMENT_LEN`].
+    TooLong,
+    /// The segment is `.` or `..`.
+    DotSegment,
+    /// The raw URL encodes a slash, backslash or dot (`%2F`, `%5C`, `%2E`): a traversal attempt.
+    EncodedSeparator,
+    /// The segment contains a character outside the safe set, or broken percent-encoding.
+    InvalidCharacter(char),
+}
+
+impl fmt::Display for SegmentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SegmentError::Empty => f.write_str("must not be empty"),
+            SegmentError::TooLong => write!(f, "must be at most {MAX_SEGMENT_LEN} bytes"),
+            SegmentError::DotSegment => f.write_str("must not be `.` or `..`"),
+            SegmentError::EncodedSeparator => {
+                f.write_str("must not contain percent-encoded slashes, backslashes or dots")
+            }
+            SegmentError::InvalidCharacter(c) => write!(f, "must not contain {c:?}"),
+        }
+    }
+}
+
+/// Characters allowed in a decoded segment besides ASCII letters and digits. Ids in the wild use
+/// these (`auth0|123`, `user@host`, `a.b`, `x:y`); nothing here can change the URL's structure.
+const SAFE_PUNCTUATION: &[u8] = b"-_.~:@+=|!$*,";
+
+fn is_safe(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || SAFE_PUNCTUATION.contains(&byte)
+}
+
+/// Percent-encodes one URL component (a path segment or a query value) so that it cannot change
+/// the URL's structure: everything except ASCII letters, digits and `-._~` is encoded.
+///
+/// ```
+/// assert_eq!(progress_contract::encode_component("a b/c?d"), "a%20b%2Fc%3Fd");
+/// assert_eq!(progress_contract::encode_component("p-42"), "p-42");
+/// ```
+pub fn encode_component(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for &byte in raw.as_bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push('%');
+            out.push(char::from_digit(u32::from(byte >> 4), 16).unwrap().to_ascii_uppercase());
+            out.push(char::from_digit(u32::from(byte & 15), 16).unwrap().to_ascii_uppercase());
+        }
+    }
+    out
+}
+
+/// Decodes and validates one raw (still percent-encoded) segment from a request URL.
+pub(crate) fn decode_segment(raw: &str) -> Result<String, SegmentError> {
+    let lower = raw.to_ascii_lowercase();
+    if ["%2f", "%5c", "%2e"].iter().any(|encoded| lower.contains(encoded)) {
+        return Err(SegmentError::EncodedSeparator);
+    }
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let value = hex.and_then(|h| u8::from_str_radix(h, 16).ok());
+            decoded.push(value.ok_or(SegmentError::InvalidCharacter('%'))?);
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    validate(&String::from_utf8_lossy(&decoded))
+}
+
+/// Validates a decoded segment, returning it owned when it is safe to forward.
+pub(crate) fn validate(segment: &str) -> Result<String, SegmentError> {
+    if segment.is_empty() {
+        return Err(SegmentError::Empty);
+    }
+    if segment.len() > MAX_SEGMENT_LEN {
+        return Err(SegmentError::TooLong);
+    }
+    if segment == "." || segment == ".." {
+        return Err(SegmentError::DotSegment);
+    }
+    if let Some(bad) = segment.chars().find(|&c| !c.is_ascii() || !is_safe(c as u8)) {
+        return Err(SegmentError::InvalidCharacter(bad));
+    }
+    Ok(segment.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoding_round_trips_through_decoding_for_safe_ids() {
+        for id in ["p-42", "123456789012345678", "auth0|abc", "a.b", "user@example.com"] {
+            assert_eq!(decode_segment(&encode_component(id)).as_deref(), Ok(id));
+        }
+    }
+
+    #[test]
+    fn traversal_and_encoded_separators_are_refused() {
+        assert_eq!(decode_segment(".."), Err(SegmentError::DotSegment));
+        assert_eq!(decode_segment("."), Err(SegmentError::DotSegment));
+        assert_eq!(decode_segment("%2e%2e"), Err(SegmentError::EncodedSeparator));
+        assert_eq!(decode_segment("%2E."), Err(SegmentError::EncodedSeparator));
+        assert_eq!(decode_segment("a%2Fb"), Err(SegmentError::EncodedSeparator));
+        assert_eq!(decode_segment("a%5cb"), Err(SegmentError::EncodedSeparator));
+    }
+
+    #[test]
+    fn unsafe_characters_empty_and_long_segments_are_refused() {
+        assert_eq!(decode_segment(""), Err(SegmentError::Empty));
+        assert_eq!(decode_segment("a%20b"), Err(SegmentError::InvalidCharacter(' ')));
+        assert_eq!(decode_segment("a%3Fb"), Err(SegmentError::InvalidCharacter('?')));
+        assert_eq!(decode_segment("a%zz"), Err(SegmentError::InvalidCharacter('%')));
+        assert_eq!(decode_segment("a%"), Err(SegmentError::InvalidCharacter('%')));
+        assert_eq!(decode_segment("%C3%A9"), Err(SegmentError::InvalidCharacter('é')));
+        assert_eq!(decode_segment(&"a".repeat(MAX_SEGMENT_LEN)).map(|s| s.len()), Ok(MAX_SEGMENT_LEN));
+        assert_eq!(decode_segment(&"a".repeat(MAX_SEGMENT_LEN + 1)), Err(SegmentError::TooLong));
+    }
+}

@@ -1,0 +1,42 @@
+//! serde types for the upstream payloads the proxy passes through, and decoding that survives
+//! thin documentation: every field optional, unknown fields ignored, unknown enum values kept as
+//! text, integers or floats accepted, long ids kept exact.
+
+mod error;
+pub mod giftoin;
+mod lenient;
+pub mod whalepass;
+
+pub use error::{upstream_message, DecodeError};
+
+/// Decodes a body that must be a JSON object. serde's derived structs also accept a JSON array
+/// (fields by position), which for a payload of all-optional fields would turn a wrong shape
+/// into an empty value instead of an error.
+fn decode_object<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, DecodeError> {
+    let value: serde_json::Value = serde_json::from_str(body)?;
+    if !value.is_object() {
+        return Err(DecodeError("expected a JSON object".to_owned()));
+    }
+    Ok(serde_json::from_value(value)?)
+}
+
+/// Turns an upstream enum value or key into a label: `in_progress` → `In progress`,
+/// `NOT-STARTED` → `Not started`.
+///
+/// ```
+/// assert_eq!(progress_widgets::model::humanize("in_progress"), "In progress");
+/// assert_eq!(progress_widgets::model::humanize("QR"), "QR");
+/// ```
+pub fn humanize(raw: &str) -> String {
+    let words = raw.replace(['_', '-'], " ");
+    let words = words.trim();
+    // Short all-caps values are acronyms (QR, NFT): leave them be.
+    if words.len() <= 4 && !words.contains(' ') {
+        return words.to_owned();
+    }
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+        None => String::new(),
+    }
+}
