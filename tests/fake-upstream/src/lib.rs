@@ -1,1 +1,291 @@
+//! A fake of the two upstream APIs for tests: it speaks the documented shapes on 127.0.0.1,
+//! checks each service's key header, and records every request it gets (method, path, query,
+//! headers) so tests can prove what reached "upstream" and what did not.
+//!
+//! Special ids (as `playerId` for Whalepass, `platformUserId` for Giftoin) select failures:
+//!
+//! | id | answer |
+//! |---|---|
+//! | `status-401`, `status-429`, `status-500` | that status with the service's error body (`Retry-After: 7` on 429) |
+//! | `html-502` | 502 with an HTML body |
+//! | `slow` | the normal answer after 30 s |
+//! | `malformed` | 200 with broken JSON |
+//! | `wrong-types` | 200 with JSON of the wrong shape |
+//! | `empty` | 200 with empty lists |
+//! | `echo-key` | 401 whose message repeats the key it was sent |
+//! | `cookie` | 200 with `Set-Cookie` and hop-by-hop headers |
+//! | `wrapped` (Giftoin) | the result wrapped as `{data, status}` |
+//!
+//! ```no_run
+//! # async fn demo() {
+//! let upstream = fake_upstream::FakeUpstream::spawn(fake_upstream::Keys::for_tests()).await;
+//! println!("{}", upstream.url());
+//! assert!(upstream.requests().is_empty());
+//! # }
+//! ```
 
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+const WHALEPASS_PROGRESS: &str = include_str!("../fixtures/whalepass-progress.json");
+const WHALEPASS_BATTLEPASS: &str = include_str!("../fixtures/whalepass-battlepass.json");
+const GIFTOIN_PROGRAMS: &str = include_str!("../fixtures/giftoin-programs.json");
+
+/// The keys the fake expects.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    /// Expected in `X-API-KEY` on Whalepass routes.
+    pub whalepass: String,
+    /// Expected in `x-gft_api_key` on Giftoin routes.
+    pub giftoin: String,
+}
+
+impl Keys {
+    /// Distinctive keys whose bytes a test can search for in anything the browser receives.
+    pub fn for_tests() -> Self {
+        Keys { whalepass: "wp-SECRET-7f3a9c1e5b".into(), giftoin: "gft-SECRET-91bd2e4a70".into() }
+    }
+}
+
+/// One request the fake received.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedRequest {
+    /// HTTP method.
+    pub method: String,
+    /// Path, as sent (still percent-encoded).
+    pub path: String,
+    /// Query string, if any.
+    pub query: Option<String>,
+    /// Header names (lower-case) and values.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RecordedRequest {
+    /// The value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Clone)]
+struct Fake {
+    keys: Keys,
+    log: Arc<Mutex<Vec<RecordedRequest>>>,
+}
+
+/// A running fake upstream.
+pub struct FakeUpstream {
+    addr: SocketAddr,
+    log: Arc<Mutex<Vec<RecordedRequest>>>,
+}
+
+impl FakeUpstream {
+    /// Starts the fake on a free port of 127.0.0.1, in the background of the current runtime.
+    pub async fn spawn(keys: Keys) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        Self::serve(listener, keys)
+    }
+
+    /// Serves on `listener` in the background of the current runtime.
+    pub fn serve(listener: tokio::net::TcpListener, keys: Keys) -> Self {
+        let addr = listener.local_addr().expect("local addr");
+        let fake = Fake { keys, log: Arc::default() };
+        let log = fake.log.clone();
+        tokio::spawn(async move { axum::serve(listener, router(fake)).await.expect("fake upstream serves") });
+        FakeUpstream { addr, log }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+/// Both services on one port (Giftoin under `/api/v1`, as its base URL has), plus the Whalepass
+/// write endpoints, so a test can see whether anything ever reached them.
+fn router(fake: Fake) -> Router {
+    let write = || axum::routing::post(|| async { Json(json!({"ok": true})) });
+    Router::new()
+        .route("/players/{player}/progress", get(whalepass_progress))
+        .route("/players/{player}/progress/exp", write())
+        .route("/players/{player}/progress/action", write())
+        .route("/players/{player}/progress/challenge", write())
+        .route("/enrollments", write())
+        .route("/battlepass/{id}", get(whalepass_battlepass))
+        .route("/api/v1/users/{platform}/{user}/progress/collection-challenges", get(giftoin_programs))
+        .route("/api/v1/users/{platform}/{user}/progress/collection-challenges/{program}", get(giftoin_program))
+        .route("/__requests", get(recorded))
+        .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({"message": "no such endpoint"}))) })
+        .layer(axum::middleware::from_fn_with_state(fake.clone(), record))
+        .with_state(fake)
+}
+
+async fn record(State(fake): State<Fake>, request: Request, next: axum::middleware::Next) -> Response {
+    if request.uri().path() != "/__requests" {
+        let headers = request
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        fake.log.lock().unwrap().push(RecordedRequest {
+            method: request.method().to_string(),
+            path: request.uri().path().to_owned(),
+            query: request.uri().query().map(str::to_owned),
+            headers,
+        });
+    }
+    next.run(request).await
+}
+
+async fn recorded(State(fake): State<Fake>) -> Json<Vec<RecordedRequest>> {
+    Json(fake.log.lock().unwrap().clone())
+}
+
+/// Fills `{name}` placeholders in a fixture with JSON-escaped values.
+fn fill(fixture: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(fixture.to_owned(), |text, (name, value)| {
+        let escaped = serde_json::to_string(value).unwrap();
+        text.replace(&format!("{{{name}}}"), escaped.trim_matches('"'))
+    })
+}
+
+fn json_body(status: StatusCode, body: String) -> Response {
+    (status, [("content-type", "application/json")], body).into_response()
+}
+
+#[derive(Clone, Copy)]
+enum Service {
+    Whalepass,
+    Giftoin,
+}
+
+impl Service {
+    fn error_body(self, status: u16, message: &str) -> String {
+        match self {
+            Service::Whalepass => json!({"statusCode": status, "message": message}).to_string(),
+            Service::Giftoin => {
+                json!({"status": {"timestamp": "1708777200000", "errorCode": status * 10, "errorMessage": message}})
+                    .to_string()
+            }
+        }
+    }
+
+    fn key_header(self) -> &'static str {
+        match self {
+            Service::Whalepass => "x-api-key",
+            Service::Giftoin => "x-gft_api_key",
+        }
+    }
+}
+
+/// Checks the key, then answers as the special `id` asks, or with `normal`.
+async fn answer(fake: &Fake, service: Service, headers: &HeaderMap, id: &str, normal: String) -> Response {
+    let expected = match service {
+        Service::Whalepass => &fake.keys.whalepass,
+        Service::Giftoin => &fake.keys.giftoin,
+    };
+    let sent = headers.get(service.key_header()).and_then(|v| v.to_str().ok());
+    if id == "echo-key" {
+        let message = format!("Invalid API key: {}", sent.unwrap_or(""));
+        return json_body(StatusCode::UNAUTHORIZED, service.error_body(401, &message));
+    }
+    if sent != Some(expected.as_str()) {
+        return json_body(StatusCode::UNAUTHORIZED, service.error_body(401, "API_KEY_INVALID"));
+    }
+    match id {
+        "status-401" => json_body(StatusCode::UNAUTHORIZED, service.error_body(401, "Unauthorized")),
+        "status-429" => {
+            let mut response = json_body(StatusCode::TOO_MANY_REQUESTS, service.error_body(429, "Too many requests"));
+            response.headers_mut().insert("retry-after", "7".parse().unwrap());
+            response
+        }
+        "status-500" => json_body(StatusCode::INTERNAL_SERVER_ERROR, service.error_body(500, "Internal server error")),
+        "html-502" => (StatusCode::BAD_GATEWAY, [("content-type", "text/html")], "<html>Bad gateway</html>").into_response(),
+        "slow" => {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            json_body(StatusCode::OK, normal)
+        }
+        "malformed" => json_body(StatusCode::OK, r#"{"battlepassProgress": {"levels": [{"#.to_owned()),
+        "wrong-types" => json_body(StatusCode::OK, r#"{"battlepassProgress": {"levels": "many"}, "cards": 7}"#.to_owned()),
+        "cookie" => {
+            let mut response = json_body(StatusCode::OK, normal);
+            let headers = response.headers_mut();
+            headers.insert("set-cookie", "session=upstream-secret; Path=/".parse().unwrap());
+            headers.insert("x-upstream-internal", "yes".parse().unwrap());
+            headers.insert("keep-alive", "timeout=5".parse().unwrap());
+            response
+        }
+        _ => json_body(StatusCode::OK, normal),
+    }
+}
+
+fn emptied(fixture: String, lists: &[&str]) -> String {
+    let mut value: Value = serde_json::from_str(&fixture).unwrap();
+    if let Some(array) = value.as_array_mut() {
+        array.clear();
+    }
+    if let Some(progress) = value.get_mut("battlepassProgress") {
+        for list in lists {
+            progress[*list] = json!([]);
+        }
+    }
+    value.to_string()
+}
+
+async fn whalepass_progress(
+    State(fake): State<Fake>,
+    Path(player): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let game = query.get("gameId").cloned().unwrap_or_default();
+    let mut body = fill(WHALEPASS_PROGRESS, &[("playerId", &player), ("gameId", &game)]);
+    if player == "empty" {
+        body = emptied(body, &["levels", "challenges"]);
+    }
+    answer(&fake, Service::Whalepass, &headers, &player, body).await
+}
+
+async fn whalepass_battlepass(State(fake): State<Fake>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let body = fill(WHALEPASS_BATTLEPASS, &[("battlepassId", &id)]);
+    answer(&fake, Service::Whalepass, &headers, &id, body).await
+}
+
+async fn giftoin_programs(
+    State(fake): State<Fake>,
+    Path((_platform, user)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let body = match user.as_str() {
+        "empty" => "[]".to_owned(),
+        "wrapped" => format!(r#"{{"data":{GIFTOIN_PROGRAMS},"status":{{"timestamp":"1688555980233"}}}}"#),
+        _ => GIFTOIN_PROGRAMS.to_owned(),
+    };
+    answer(&fake, Service::Giftoin, &headers, &user, body).await
+}
+
+async fn giftoin_program(
+    State(fake): State<Fake>,
+    Path((_platform, user, program)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let programs: Vec<Value> = serde_json::from_str(GIFTOIN_PROGRAMS).unwrap();
+    match programs.into_iter().find(|p| p["id"] == json!(program)) {
+        Some(found) => answer(&fake, Service::Giftoin, &headers, &user, found.to_string()).await,
+        None => json_body(StatusCode::NOT_FOUND, Service::Giftoin.error_body(525, "Campaign not found")),
+    }
+}
