@@ -1,0 +1,246 @@
+//! The proxy client: GETs the [`ProxyRoute`]s from the configured proxy URL and decodes them.
+//!
+//! It sends no credentials (no cookies, no HTTP auth: the proxy needs none, and the widget runs
+//! on someone else's page) and never any key: keys live only in the proxy.
+
+use std::fmt;
+
+use gloo_net::http::Request;
+use progress_contract::ProxyRoute;
+use web_sys::{AbortSignal, RequestCredentials};
+
+use crate::model::giftoin::Program;
+use crate::model::whalepass::{Battlepass, PlayerProgress};
+use crate::model::{upstream_message, DecodeError};
+
+/// The base URL of a progress proxy: absolute (`https://api.game.example/progress`) or relative
+/// to the page (`/progress-proxy`).
+///
+/// ```
+/// use progress_widgets::client::ProxyUrl;
+/// let url = ProxyUrl::new("/progress-proxy/").unwrap();
+/// assert_eq!(url.as_str(), "/progress-proxy");
+/// assert!(ProxyUrl::new("javascript:alert(1)").is_err());
+/// assert!(ProxyUrl::new("").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ProxyUrl(String);
+
+impl ProxyUrl {
+    /// Checks and normalises a proxy base URL (no trailing slash, no query or fragment).
+    ///
+    /// ```
+    /// use progress_widgets::client::ProxyUrl;
+    /// assert_eq!(ProxyUrl::new("https://p.example/").unwrap().as_str(), "https://p.example");
+    /// assert!(ProxyUrl::new("https://p.example/?x=1").is_err());
+    /// ```
+    pub fn new(raw: &str) -> Result<Self, String> {
+        let url = raw.trim();
+        let lower = url.to_ascii_lowercase();
+        if url.is_empty() {
+            return Err("must not be empty".into());
+        }
+        if url.contains(['?', '#']) || url.chars().any(char::is_whitespace) {
+            return Err("must be a plain base URL without spaces, query or fragment".into());
+        }
+        let relative = url.starts_with('/') || url.starts_with("./") || url.starts_with("../") || url == ".";
+        if !(relative || lower.starts_with("https://") || lower.starts_with("http://")) {
+            return Err("must be an http(s) URL or a path such as /progress-proxy".into());
+        }
+        let trimmed = url.trim_end_matches('/');
+        Ok(ProxyUrl(if trimmed.is_empty() { String::new() } else { trimmed.to_owned() }))
+    }
+
+    /// The normalised base URL (empty for the site root `/`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The full URL of a route on this proxy.
+    ///
+    /// ```
+    /// use progress_contract::ProxyRoute;
+    /// use progress_widgets::client::ProxyUrl;
+    /// let url = ProxyUrl::new("https://p.example/pw").unwrap();
+    /// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "bp 1".into() };
+    /// assert_eq!(url.url_for(&route), "https://p.example/pw/whalepass/battlepass/bp%201");
+    /// ```
+    pub fn url_for(&self, route: &ProxyRoute) -> String {
+        format!("{}{}", self.0, route.path_and_query())
+    }
+}
+
+/// Why a request to the proxy failed.
+///
+/// ```
+/// use progress_widgets::client::ClientError;
+/// let err = ClientError::Http { status: 429, message: "Too many requests".into() };
+/// assert_eq!(err.kind(), "http");
+/// assert!(err.to_string().contains("429"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientError {
+    /// The request parameters are invalid; nothing was sent.
+    InvalidRequest(String),
+    /// The proxy could not be reached (offline, DNS, CORS refusal ...).
+    Network(String),
+    /// The proxy (or upstream through it) answered with an error status.
+    Http {
+        /// The HTTP status.
+        status: u16,
+        /// The message from the error body, or the status text.
+        message: String,
+    },
+    /// The answer could not be decoded.
+    Decode(String),
+    /// The request was cancelled (the widget was removed or asked again); never shown.
+    Aborted,
+}
+
+impl ClientError {
+    /// A stable, short name for the kind of failure: `config`, `network`, `http`, `decode` or
+    /// `aborted`.
+    ///
+    /// ```
+    /// assert_eq!(progress_widgets::client::ClientError::Network("x".into()).kind(), "network");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ClientError::InvalidRequest(_) => "config",
+            ClientError::Network(_) => "network",
+            ClientError::Http { .. } => "http",
+            ClientError::Decode(_) => "decode",
+            ClientError::Aborted => "aborted",
+        }
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::InvalidRequest(message) => write!(f, "Invalid widget settings: {message}"),
+            ClientError::Network(_) => f.write_str("Couldn't reach the progress service. Check your connection."),
+            ClientError::Http { status: 429, message } => {
+                write!(f, "Too many requests right now; try again in a moment. ({message})")
+            }
+            ClientError::Http { status, message } if *status >= 500 => {
+                write!(f, "The progress service had a problem (HTTP {status}): {message}")
+            }
+            ClientError::Http { status, message } => write!(f, "Request refused (HTTP {status}): {message}"),
+            ClientError::Decode(message) => write!(f, "The progress service sent data this widget can't read: {message}"),
+            ClientError::Aborted => f.write_str("Cancelled"),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {}
+
+impl From<DecodeError> for ClientError {
+    fn from(err: DecodeError) -> Self {
+        ClientError::Decode(err.0)
+    }
+}
+
+/// A client for one proxy.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), progress_widgets::client::ClientError> {
+/// use progress_widgets::client::{ProxyClient, ProxyUrl};
+/// let client = ProxyClient::new(ProxyUrl::new("/progress-proxy").unwrap());
+/// let abort = web_sys::AbortController::new().unwrap();
+/// let progress = client.player_progress("p-42", "g-1", None, &abort.signal()).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyClient {
+    base: ProxyUrl,
+}
+
+impl ProxyClient {
+    /// A client for the proxy at `base`.
+    pub fn new(base: ProxyUrl) -> Self {
+        ProxyClient { base }
+    }
+
+    /// A player's battle-pass progress.
+    pub async fn player_progress(
+        &self,
+        player_id: &str,
+        game_id: &str,
+        battlepass_id: Option<&str>,
+        abort: &AbortSignal,
+    ) -> Result<PlayerProgress, ClientError> {
+        let route = ProxyRoute::WhalepassProgress {
+            player_id: player_id.to_owned(),
+            game_id: game_id.to_owned(),
+            battlepass_id: battlepass_id.map(str::to_owned),
+        };
+        Ok(PlayerProgress::from_json(&self.get(&route, abort).await?)?)
+    }
+
+    /// A battle pass's definition.
+    pub async fn battlepass(&self, battlepass_id: &str, abort: &AbortSignal) -> Result<Battlepass, ClientError> {
+        let route = ProxyRoute::WhalepassBattlepass { battlepass_id: battlepass_id.to_owned() };
+        Ok(Battlepass::from_json(&self.get(&route, abort).await?)?)
+    }
+
+    /// All of a user's collection challenges.
+    pub async fn collections(
+        &self,
+        platform: &str,
+        platform_user_id: &str,
+        abort: &AbortSignal,
+    ) -> Result<Vec<Program>, ClientError> {
+        let route = ProxyRoute::GiftoinCollections {
+            platform: platform.to_owned(),
+            platform_user_id: platform_user_id.to_owned(),
+        };
+        Ok(Program::list_from_json(&self.get(&route, abort).await?)?)
+    }
+
+    /// One collection challenge of a user.
+    pub async fn collection(
+        &self,
+        platform: &str,
+        platform_user_id: &str,
+        program_id: &str,
+        abort: &AbortSignal,
+    ) -> Result<Program, ClientError> {
+        let route = ProxyRoute::GiftoinCollection {
+            platform: platform.to_owned(),
+            platform_user_id: platform_user_id.to_owned(),
+            program_id: program_id.to_owned(),
+        };
+        Ok(Program::from_json(&self.get(&route, abort).await?)?)
+    }
+
+    /// GETs a route and returns the body of a successful answer.
+    async fn get(&self, route: &ProxyRoute, abort: &AbortSignal) -> Result<String, ClientError> {
+        route.check().map_err(|err| ClientError::InvalidRequest(err.to_string()))?;
+        let response = Request::get(&self.base.url_for(route))
+            .header("Accept", "application/json")
+            .credentials(RequestCredentials::Omit)
+            .abort_signal(Some(abort))
+            .send()
+            .await
+            .map_err(|err| network_error(err, abort))?;
+        let body = response.text().await.map_err(|err| network_error(err, abort))?;
+        if response.ok() {
+            return Ok(body);
+        }
+        let status = response.status();
+        let message = upstream_message(&body).unwrap_or_else(|| match response.status_text() {
+            text if text.is_empty() => format!("HTTP {status}"),
+            text => text,
+        });
+        Err(ClientError::Http { status, message })
+    }
+}
+
+fn network_error(err: gloo_net::Error, abort: &AbortSignal) -> ClientError {
+    if abort.aborted() {
+        ClientError::Aborted
+    } else {
+        ClientError::Network(err.to_string())
+    }
+}

@@ -1,0 +1,168 @@
+//! The JavaScript API: mount a widget into any element, get a handle to unmount it.
+//!
+//! ```js
+//! import init, { mountBattlepass, mountCollections } from "./pkg/progress_widgets.js";
+//! await init();
+//! const handle = mountBattlepass(document.querySelector("#bp"), {
+//!   proxyUrl: "/progress-proxy", playerId: "p-42", gameId: "g-1",
+//! });
+//! handle.unmount();
+//! ```
+
+use std::any::Any;
+
+use leptos::prelude::*;
+use serde::Deserialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+use crate::client::ProxyUrl;
+use crate::widgets::{BattlepassProgress, CollectionProgress};
+
+/// A mounted widget. `unmount()` removes its view and cancels its requests.
+#[wasm_bindgen]
+pub struct WidgetHandle {
+    mounted: Option<Box<dyn Any>>,
+}
+
+#[wasm_bindgen]
+impl WidgetHandle {
+    /// Removes the widget's view and stops any work it started (requests in flight are aborted).
+    /// Calling it again does nothing.
+    pub fn unmount(&mut self) {
+        // Dropping Leptos's unmount handle disposes the widget's reactive owner, which runs the
+        // cleanups that abort requests, then removes the nodes.
+        self.mounted.take();
+    }
+
+    /// Whether the widget is still mounted.
+    #[wasm_bindgen(getter)]
+    pub fn mounted(&self) -> bool {
+        self.mounted.is_some()
+    }
+}
+
+/// Raw options as JavaScript passed them; every field is checked by name below.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RawOptions {
+    proxy_url: Option<Value>,
+    player_id: Option<Value>,
+    game_id: Option<Value>,
+    battlepass_id: Option<Value>,
+    platform: Option<Value>,
+    platform_user_id: Option<Value>,
+    program_id: Option<Value>,
+}
+
+/// Checks the options of one mount function, producing errors that name the function and option.
+struct Options {
+    function: &'static str,
+    raw: RawOptions,
+}
+
+impl Options {
+    fn read(function: &'static str, options: JsValue) -> Result<Self, JsError> {
+        if !options.is_object() {
+            return Err(JsError::new(&format!("{function}: `options` must be an object")));
+        }
+        let raw = serde_wasm_bindgen::from_value(options)
+            .map_err(|err| JsError::new(&format!("{function}: invalid options: {err}")))?;
+        Ok(Options { function, raw })
+    }
+
+    fn error(&self, name: &str, problem: impl std::fmt::Display) -> JsError {
+        JsError::new(&format!("{}: option `{name}` {problem}", self.function))
+    }
+
+    /// An id-like option: a non-empty string, or an integer (ids are often numbers in JS).
+    fn optional(&self, name: &str, value: &Option<Value>) -> Result<Option<String>, JsError> {
+        let text = match value {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::String(s)) => s.trim().to_owned(),
+            Some(Value::Number(n)) if n.is_u64() || n.is_i64() => n.to_string(),
+            Some(_) => return Err(self.error(name, "must be a string")),
+        };
+        if text.is_empty() {
+            return Err(self.error(name, "must not be empty"));
+        }
+        Ok(Some(text))
+    }
+
+    fn required(&self, name: &str, value: &Option<Value>) -> Result<String, JsError> {
+        self.optional(name, value)?.ok_or_else(|| self.error(name, "is required"))
+    }
+
+    fn proxy_url(&self) -> Result<ProxyUrl, JsError> {
+        let raw = self.required("proxyUrl", &self.raw.proxy_url)?;
+        ProxyUrl::new(&raw).map_err(|problem| self.error("proxyUrl", problem))
+    }
+
+    /// Checks ids against the proxy's rules now, so a bad id throws here instead of failing later.
+    fn check(&self, route: progress_contract::ProxyRoute) -> Result<(), JsError> {
+        route.check().map_err(|err| JsError::new(&format!("{}: option {err}", self.function)))
+    }
+}
+
+fn element(function: &str, element: JsValue) -> Result<HtmlElement, JsError> {
+    element
+        .dyn_into::<HtmlElement>()
+        .map_err(|_| JsError::new(&format!("{function}: `element` must be an HTML element")))
+}
+
+/// Mounts a battle-pass widget into `element`.
+///
+/// `options`: `{proxyUrl, playerId, gameId, battlepassId?}`. Throws an `Error` naming the
+/// option that is missing or invalid.
+#[wasm_bindgen(js_name = mountBattlepass)]
+pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
+    const FUNCTION: &str = "mountBattlepass";
+    let parent = self::element(FUNCTION, element)?;
+    let options = Options::read(FUNCTION, options)?;
+    let proxy_url = options.proxy_url()?;
+    let player_id = options.required("playerId", &options.raw.player_id)?;
+    let game_id = options.required("gameId", &options.raw.game_id)?;
+    let battlepass_id = options.optional("battlepassId", &options.raw.battlepass_id)?;
+    options.check(progress_contract::ProxyRoute::WhalepassProgress {
+        player_id: player_id.clone(),
+        game_id: game_id.clone(),
+        battlepass_id: battlepass_id.clone(),
+    })?;
+    let handle = leptos::mount::mount_to(parent, move || {
+        view! { <BattlepassProgress proxy_url player_id game_id battlepass_id /> }
+    });
+    Ok(WidgetHandle { mounted: Some(Box::new(handle)) })
+}
+
+/// Mounts a collection widget into `element`: all of a user's collections, or one with
+/// `programId`.
+///
+/// `options`: `{proxyUrl, platform, platformUserId, programId?}`. Throws an `Error` naming the
+/// option that is missing or invalid.
+#[wasm_bindgen(js_name = mountCollections)]
+pub fn mount_collections(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
+    const FUNCTION: &str = "mountCollections";
+    let parent = self::element(FUNCTION, element)?;
+    let options = Options::read(FUNCTION, options)?;
+    let proxy_url = options.proxy_url()?;
+    let platform = options.required("platform", &options.raw.platform)?;
+    let platform_user_id = options.required("platformUserId", &options.raw.platform_user_id)?;
+    let program_id = options.optional("programId", &options.raw.program_id)?;
+    options.check(match &program_id {
+        Some(program_id) => progress_contract::ProxyRoute::GiftoinCollection {
+            platform: platform.clone(),
+            platform_user_id: platform_user_id.clone(),
+            program_id: program_id.clone(),
+        },
+        None => progress_contract::ProxyRoute::GiftoinCollections {
+            platform: platform.clone(),
+            platform_user_id: platform_user_id.clone(),
+        },
+    })?;
+    let handle = leptos::mount::mount_to(parent, move || {
+        view! { <CollectionProgress proxy_url platform platform_user_id program_id /> }
+    });
+    Ok(WidgetHandle { mounted: Some(Box::new(handle)) })
+}

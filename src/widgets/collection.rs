@@ -1,0 +1,394 @@
+//! The collection widget: a user's Giftoin collection challenges (all of them, or one), each with
+//! its progress, cards owned or not, reward and time left.
+//!
+//! View models are shaped from the Giftoin model by plain functions (tested natively), then
+//! rendered by the components below them.
+
+use leptos::prelude::*;
+
+use super::remote::{Remote, RemoteStatus};
+use super::{image_src, keyed, STYLES};
+use crate::client::{ProxyClient, ProxyUrl};
+use crate::format;
+use crate::model::giftoin::{Card, CollectionReward, Program, ProgramStatus, Rarity};
+
+/// Whether a program should be listed at `now_ms`: Giftoin's `duration.start.showBefore` and
+/// `duration.end.showAfter` hide a program before it starts or after it ends. Missing flags
+/// show it.
+///
+/// ```
+/// use progress_widgets::model::giftoin::{Duration, DurationStart, Program};
+/// use progress_widgets::widgets::collection::is_visible;
+/// let upcoming = Program {
+///     duration: Some(Duration {
+///         start: Some(DurationStart { date: Some(2_000), show_before: Some(false) }),
+///         end: None,
+///     }),
+///     ..Default::default()
+/// };
+/// assert!(!is_visible(&upcoming, 1_000));
+/// assert!(is_visible(&upcoming, 3_000));
+/// ```
+pub fn is_visible(program: &Program, now_ms: i64) -> bool {
+    let Some(duration) = &program.duration else { return true };
+    let hidden_before = duration
+        .start
+        .as_ref()
+        .is_some_and(|s| s.show_before == Some(false) && s.date.is_some_and(|d| now_ms < d));
+    let hidden_after =
+        duration.end.as_ref().is_some_and(|e| e.show_after == Some(false) && e.date.is_some_and(|d| now_ms > d));
+    !(hidden_before || hidden_after)
+}
+
+/// Cards collected and cards in the collection: upstream's counts, else counted from the cards.
+///
+/// ```
+/// use progress_widgets::model::giftoin::{Card, Program};
+/// use progress_widgets::widgets::collection::collected_of;
+/// let owned = Card { is_owned: Some(true), ..Default::default() };
+/// let program = Program { cards: vec![owned, Card::default()], ..Default::default() };
+/// assert_eq!(collected_of(&program), (1.0, 2.0));
+/// ```
+pub fn collected_of(program: &Program) -> (f64, f64) {
+    let collected = program.collected_count.unwrap_or_else(|| program.cards.iter().filter(|c| is_owned(c)).count() as f64);
+    let size = program.size.unwrap_or(program.cards.len() as f64);
+    (collected, size)
+}
+
+/// Completion as a fraction in 0..=1: `progressInPercentage`, else collected over size.
+///
+/// ```
+/// use progress_widgets::model::giftoin::Program;
+/// use progress_widgets::widgets::collection::completion;
+/// assert_eq!(completion(&Program { progress_in_percentage: Some(30.0), ..Default::default() }), 0.3);
+/// assert_eq!(completion(&Program { progress_in_percentage: Some(250.0), ..Default::default() }), 1.0);
+/// ```
+pub fn completion(program: &Program) -> f64 {
+    let fraction = match program.progress_in_percentage {
+        Some(percent) => percent / 100.0,
+        None => match collected_of(program) {
+            (collected, size) if size > 0.0 => collected / size,
+            _ => 0.0,
+        },
+    };
+    if fraction.is_finite() { fraction.clamp(0.0, 1.0) } else { 0.0 }
+}
+
+/// Time left as text: from `timeLeft`, else from the end date; `None` when the program has no end.
+///
+/// ```
+/// use progress_widgets::model::giftoin::Program;
+/// use progress_widgets::widgets::collection::time_left;
+/// let program = Program { time_left: Some(604_800_000), ..Default::default() };
+/// assert_eq!(time_left(&program, 0).as_deref(), Some("7d left"));
+/// ```
+pub fn time_left(program: &Program, now_ms: i64) -> Option<String> {
+    let end = program.duration.as_ref().and_then(|d| d.end.as_ref()).and_then(|e| e.date);
+    let left = program.time_left.or_else(|| end.map(|end| end - now_ms))?;
+    Some(if left <= 0 { "Ended".into() } else { format!("{} left", format::duration(left)) })
+}
+
+/// A card's owned state: `isOwned`, else a positive quantity.
+fn is_owned(card: &Card) -> bool {
+    card.is_owned.unwrap_or_else(|| card.owned_quantity.is_some_and(|q| q > 0.0))
+}
+
+/// Where the reward stands, as a label.
+///
+/// ```
+/// use progress_widgets::model::giftoin::CollectionReward;
+/// use progress_widgets::widgets::collection::reward_state;
+/// let ready = CollectionReward { can_claim: Some(true), ..Default::default() };
+/// assert_eq!(reward_state(&ready), ("claimable", "Ready to claim".to_owned()));
+/// ```
+pub fn reward_state(reward: &CollectionReward) -> (&'static str, String) {
+    if reward.is_claimed == Some(true) {
+        let when = reward.claimed_timestamp.map(|ms| format!(" on {}", format::millis_date(ms))).unwrap_or_default();
+        ("claimed", format!("Claimed{when}"))
+    } else if reward.can_claim == Some(true) {
+        ("claimable", "Ready to claim".into())
+    } else {
+        ("locked", "Collect every card to unlock".into())
+    }
+}
+
+/// A `<For>` key: the program's id plus what changes as the user collects, so a program
+/// re-renders when its progress changes and the others are left alone.
+fn program_key(key: &str, program: &Program) -> (String, Option<u64>, Option<u64>, Option<(Option<bool>, Option<bool>)>) {
+    (
+        key.to_owned(),
+        program.collected_count.map(f64::to_bits),
+        program.progress_in_percentage.map(f64::to_bits),
+        program.reward.as_ref().map(|r| (r.is_claimed, r.can_claim)),
+    )
+}
+
+/// The CSS class for a status.
+fn status_class(status: &ProgramStatus) -> String {
+    let known = match status {
+        ProgramStatus::Other(_) => "other",
+        known => known.as_str(),
+    };
+    format!("pw-status pw-status-{}", known.replace('_', "-"))
+}
+
+/// A user's collection challenges (or one, with `program_id`), fetched through the proxy.
+///
+/// ```no_run
+/// use leptos::prelude::*;
+/// use progress_widgets::client::ProxyUrl;
+/// use progress_widgets::widgets::CollectionProgress;
+///
+/// let proxy = ProxyUrl::new("/progress-proxy").unwrap();
+/// let view = view! {
+///     <CollectionProgress proxy_url=proxy platform="discord" platform_user_id="123456789012345678" />
+/// };
+/// ```
+#[component]
+pub fn CollectionProgress(
+    /// The proxy's base URL.
+    #[prop(into)]
+    proxy_url: Signal<ProxyUrl>,
+    /// The platform, e.g. `discord` or `roblox`.
+    #[prop(into)]
+    platform: Signal<String>,
+    /// The user's id on that platform.
+    #[prop(into)]
+    platform_user_id: Signal<String>,
+    /// Show only this program.
+    #[prop(into, optional)]
+    program_id: MaybeProp<String>,
+) -> impl IntoView {
+    let programs = Remote::<Vec<Program>>::new();
+
+    let load = move || {
+        let client = ProxyClient::new(proxy_url.get_untracked());
+        let (platform, user, program) = (platform.get_untracked(), platform_user_id.get_untracked(), program_id.get_untracked());
+        programs.load(move |abort| async move {
+            match program {
+                Some(program) => client.collection(&platform, &user, &program, &abort).await.map(|p| vec![p]),
+                None => client.collections(&platform, &user, &abort).await,
+            }
+        });
+    };
+    // (Re)load whenever an input changes; a change of user or proxy forgets what was shown.
+    Effect::new(move |previous: Option<()>| {
+        proxy_url.track();
+        platform.track();
+        platform_user_id.track();
+        program_id.track();
+        if previous.is_some() {
+            programs.clear();
+        }
+        load();
+    });
+
+    let single = move || program_id.with(Option::is_some);
+    let shown = Memo::new(move |_| {
+        let now = js_sys::Date::now() as i64;
+        let list = programs.data.get().unwrap_or_default();
+        // A program asked for by id is shown whatever its display window says.
+        let list = if single() { list } else { list.into_iter().filter(|p| is_visible(p, now)).collect() };
+        keyed(list, |p| p.id.clone())
+    });
+
+    view! {
+        <section class="pw pw-collections" part="collections" aria-live="polite">
+            <style>{STYLES}</style>
+            <RemoteStatus
+                has_data=Signal::derive(move || programs.has_data())
+                loading=programs.loading
+                error=programs.error
+                retry=Callback::new(move |_| load())
+                what="collections"
+            />
+            <Show when=move || programs.has_data() && shown.with(Vec::is_empty)>
+                <p class="pw-empty">"No collections to show yet."</p>
+            </Show>
+            <div class="pw-programs">
+                // Keyed by id plus what changes as the user collects, so only changed programs re-render.
+                <For
+                    each=move || shown.get()
+                    key=|(key, program)| program_key(key, program)
+                    let:((_, program))
+                >
+                    <ProgramItem program />
+                </For>
+            </div>
+        </section>
+    }
+}
+
+/// One collection challenge.
+#[component]
+fn ProgramItem(program: Program) -> impl IntoView {
+    let now = js_sys::Date::now() as i64;
+    let (collected, size) = collected_of(&program);
+    let fraction = completion(&program);
+    let left = time_left(&program, now);
+    let duration = program.duration.clone().unwrap_or_default();
+    let starts = duration.start.and_then(|s| s.date).map(format::millis_date);
+    let ends = duration.end.and_then(|e| e.date).map(format::millis_date);
+    let window = match (starts, ends) {
+        (Some(s), Some(e)) => Some(format!("{s} – {e}")),
+        (Some(s), None) => Some(format!("From {s} · no end date")),
+        (None, Some(e)) => Some(format!("Until {e}")),
+        (None, None) => None,
+    };
+    let cards = keyed(program.cards, |c| c.id.clone());
+    view! {
+        <article class="pw-program" part="program">
+            <header class="pw-program-head">
+                {program.image.as_deref().and_then(image_src).map(|src| view! {
+                    <img class="pw-program-img" src=src alt="" loading="lazy" decoding="async" />
+                })}
+                <div class="pw-program-title">
+                    <h2 class="pw-title">{program.name.unwrap_or_else(|| "Collection".into())}</h2>
+                    <p class="pw-meta">
+                        {program.status.map(|status| view! { <span class=status_class(&status)>{status.label()}</span> })}
+                        {left.map(|left| view! { <span class="pw-time-left">{left}</span> })}
+                        {window.map(|w| view! { <span class="pw-dates">{w}</span> })}
+                        {program.environment.filter(|e| e != "production").map(|e| view! { <span class="pw-badge pw-env">{e}</span> })}
+                    </p>
+                </div>
+            </header>
+            {program.description.map(|d| view! { <p class="pw-description">{d}</p> })}
+            <div class="pw-collected">
+                <div
+                    class="pw-bar"
+                    part="progress-bar"
+                    role="progressbar"
+                    aria-label="Collection progress"
+                    aria-valuemin="0"
+                    aria-valuemax="100"
+                    aria-valuenow=(fraction * 100.0).round().to_string()
+                >
+                    <div class="pw-bar-fill" style:width=format::percent(fraction)></div>
+                </div>
+                <p class="pw-collected-line">
+                    <span class="pw-percent">{format::percent(fraction)}</span>
+                    <span class="pw-count">{format::number(collected)} " / " {format::number(size)} " collected"</span>
+                    {program.created_timestamp.map(|ms| view! { <span class="pw-created">"Created " {format::millis_date(ms)}</span> })}
+                </p>
+            </div>
+            <ul class="pw-cards">
+                {cards.into_iter().map(|(_, card)| view! { <CardItem card /> }).collect_view()}
+            </ul>
+            {program.reward.map(|reward| view! { <RewardPanel reward /> })}
+        </article>
+    }
+}
+
+/// One card, owned or not.
+#[component]
+fn CardItem(card: Card) -> impl IntoView {
+    let owned = is_owned(&card);
+    let rarity_class = card.rarity.as_ref().map(|r| match r {
+        Rarity::Other(_) => "pw-rarity pw-rarity-other".to_owned(),
+        known => format!("pw-rarity pw-rarity-{}", known.as_str()),
+    });
+    view! {
+        <li class="pw-card" class:pw-owned=owned part=if owned { "card owned" } else { "card" }>
+            {card.image.as_deref().and_then(image_src).map(|src| view! {
+                <img class="pw-card-img" src=src alt="" loading="lazy" decoding="async" />
+            })}
+            <span class="pw-card-name">{card.name.unwrap_or_else(|| "Card".into())}</span>
+            <span class="pw-card-owned">
+                {if owned { "Owned" } else { "Not owned" }}
+                {card.owned_quantity.filter(|q| *q > 0.0).map(|q| format!(" ×{}", format::number(q)))}
+            </span>
+            {card.rarity.map(|rarity| view! { <span class=rarity_class>{rarity.label()}</span> })}
+        </li>
+    }
+}
+
+/// The collection's reward and whether it can be claimed.
+#[component]
+fn RewardPanel(reward: CollectionReward) -> impl IntoView {
+    let (state, label) = reward_state(&reward);
+    // The value (a code, a link) is the reward itself: only shown once it is the user's.
+    let value = reward.value.clone().filter(|_| state != "locked");
+    let view_type = reward.view_type.as_ref().map(|v| v.label());
+    view! {
+        <div class=format!("pw-collection-reward pw-reward-{state}") part="reward">
+            {reward.image.as_deref().and_then(image_src).map(|src| view! {
+                <img class="pw-reward-img" src=src alt="" loading="lazy" decoding="async" />
+            })}
+            <div class="pw-reward-body">
+                <p class="pw-reward-name">{reward.name.unwrap_or_else(|| "Reward".into())}</p>
+                {reward.description.map(|d| view! { <p class="pw-reward-description">{d}</p> })}
+                <p class="pw-reward-state">{label}</p>
+                {value.map(|value| view! {
+                    <p class="pw-reward-value">
+                        {view_type.map(|v| format!("{v}: "))}
+                        <code>{value}</code>
+                    </p>
+                })}
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::giftoin::{Duration, DurationEnd, DurationStart};
+
+    fn windowed(start: i64, show_before: bool, end: Option<(i64, bool)>) -> Program {
+        Program {
+            duration: Some(Duration {
+                start: Some(DurationStart { date: Some(start), show_before: Some(show_before) }),
+                end: end.map(|(date, show_after)| DurationEnd { date: Some(date), show_after: Some(show_after) }),
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn display_window_flags_hide_programs_outside_it() {
+        let program = windowed(100, false, Some((200, false)));
+        assert!(!is_visible(&program, 50));
+        assert!(is_visible(&program, 150));
+        assert!(!is_visible(&program, 250));
+        let lenient = windowed(100, true, Some((200, true)));
+        assert!(is_visible(&lenient, 50) && is_visible(&lenient, 250));
+        assert!(is_visible(&windowed(100, false, None), 1_000_000));
+        assert!(is_visible(&Program::default(), 0));
+    }
+
+    #[test]
+    fn completion_prefers_upstream_percentage_and_falls_back_to_counts() {
+        let program = Program { collected_count: Some(3.0), size: Some(10.0), ..Default::default() };
+        assert!((completion(&program) - 0.3).abs() < 1e-9);
+        assert_eq!(completion(&Program { size: Some(0.0), ..Default::default() }), 0.0);
+        assert_eq!(completion(&Program { progress_in_percentage: Some(-5.0), ..Default::default() }), 0.0);
+    }
+
+    #[test]
+    fn owned_falls_back_to_quantity() {
+        assert!(is_owned(&Card { owned_quantity: Some(2.0), ..Default::default() }));
+        assert!(!is_owned(&Card { owned_quantity: Some(2.0), is_owned: Some(false), ..Default::default() }));
+        assert!(!is_owned(&Card::default()));
+    }
+
+    #[test]
+    fn time_left_uses_end_date_without_time_left_and_says_ended() {
+        let program = windowed(0, true, Some((10_000_000, false)));
+        assert_eq!(time_left(&program, 10_000_000 - 3_600_000).as_deref(), Some("1h left"));
+        assert_eq!(time_left(&program, 20_000_000).as_deref(), Some("Ended"));
+        assert_eq!(time_left(&windowed(0, true, None), 0), None);
+    }
+
+    #[test]
+    fn reward_states_read_naturally() {
+        let claimed = CollectionReward { is_claimed: Some(true), claimed_timestamp: Some(1644825600000), ..Default::default() };
+        assert_eq!(reward_state(&claimed), ("claimed", "Claimed on 2022-02-14".to_owned()));
+        assert_eq!(reward_state(&CollectionReward::default()).0, "locked");
+    }
+
+    #[test]
+    fn unknown_statuses_get_a_generic_class_and_their_own_label() {
+        assert_eq!(status_class(&ProgramStatus::InProgress), "pw-status pw-status-in-progress");
+        assert_eq!(status_class(&ProgramStatus::Other("weird".into())), "pw-status pw-status-other");
+    }
+}

@@ -1,0 +1,160 @@
+//! Progress fetched from the proxy: the last good answer, the last failure, and whether a
+//! request is out, plus the view of those states that both widgets share.
+//!
+//! Data already shown is never thrown away by a failure: a failed reload keeps the last good
+//! answer on screen and adds a notice with a retry button.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::{AbortController, AbortSignal};
+
+use crate::client::ClientError;
+
+/// The state of one remote value. `Copy`: it is a handful of arena handles owned by the
+/// component that created it, and disposed with it.
+///
+/// ```no_run
+/// use leptos::prelude::*;
+/// use progress_widgets::widgets::remote::Remote;
+/// let remote = Remote::<String>::new();
+/// remote.load(|_abort| async { Ok("hello".to_owned()) });
+/// let shown = move || remote.data.get();
+/// ```
+pub struct Remote<T: Send + Sync + 'static> {
+    /// The last good answer.
+    pub data: RwSignal<Option<T>>,
+    /// The last failure, cleared by the next success.
+    pub error: RwSignal<Option<ClientError>>,
+    /// Whether a request is out.
+    pub loading: RwSignal<bool>,
+    /// The request in flight, so a newer one or the component's disposal can cancel it.
+    in_flight: StoredValue<Option<AbortController>, LocalStorage>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Remote<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Remote<T> {}
+
+impl<T: Send + Sync + 'static> Default for Remote<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Send + Sync + 'static> Remote<T> {
+    /// Creates the state under the current owner; when the owner is disposed (the widget is
+    /// unmounted) the request in flight is aborted, so no work outlives the widget.
+    pub fn new() -> Self {
+        let remote = Remote {
+            data: RwSignal::new(None),
+            error: RwSignal::new(None),
+            loading: RwSignal::new(false),
+            in_flight: StoredValue::new_local(None),
+        };
+        on_cleanup(move || remote.cancel());
+        remote
+    }
+
+    /// Starts `fetch`, cancelling any request still in flight (its late answer must not
+    /// overwrite this one's).
+    pub fn load<F, Fut>(&self, fetch: F)
+    where
+        F: FnOnce(AbortSignal) -> Fut,
+        Fut: Future<Output = Result<T, ClientError>> + 'static,
+    {
+        self.cancel();
+        let Ok(controller) = AbortController::new() else {
+            self.error.set(Some(ClientError::Network("this browser cannot make requests".into())));
+            return;
+        };
+        let future = fetch(controller.signal());
+        self.in_flight.set_value(Some(controller));
+        self.loading.set(true);
+        let Remote { data, error, loading, .. } = *self;
+        spawn_local(async move {
+            match future.await {
+                // Superseded or unmounted: whoever cancelled owns the state now.
+                Err(ClientError::Aborted) => return,
+                Ok(value) => {
+                    data.try_set(Some(value));
+                    error.try_set(None);
+                }
+                Err(failure) => {
+                    error.try_set(Some(failure));
+                }
+            }
+            loading.try_set(false);
+        });
+    }
+
+    /// Forgets everything shown (the widget now shows someone else's progress).
+    pub fn clear(&self) {
+        self.cancel();
+        self.data.set(None);
+        self.error.set(None);
+        self.loading.set(false);
+    }
+
+    fn cancel(&self) {
+        self.in_flight.try_update_value(|in_flight| {
+            if let Some(controller) = in_flight.take() {
+                controller.abort();
+            }
+        });
+    }
+
+    /// Whether there is data to show.
+    pub fn has_data(&self) -> bool {
+        self.data.with(Option::is_some)
+    }
+}
+
+/// Loading, error and "couldn't refresh" states around a widget's content.
+///
+/// With no data yet it shows a loading line or the error with a retry button; once data is
+/// shown, a failure only adds a small notice above it.
+#[component]
+pub fn RemoteStatus(
+    /// Whether data is on screen.
+    #[prop(into)]
+    has_data: Signal<bool>,
+    /// Whether a request is out.
+    #[prop(into)]
+    loading: Signal<bool>,
+    /// The last failure.
+    #[prop(into)]
+    error: Signal<Option<ClientError>>,
+    /// Asks again.
+    retry: Callback<()>,
+    /// What is loading, for the loading line ("battle pass", "collections").
+    what: &'static str,
+) -> impl IntoView {
+    let message = move || error.with(|e| e.as_ref().map(ToString::to_string)).unwrap_or_default();
+    view! {
+        <Show when=move || !has_data.get() && loading.get() && error.with(Option::is_none)>
+            <p class="pw-loading" role="status" aria-busy="true">"Loading " {what} "…"</p>
+        </Show>
+        <Show when=move || error.with(Option::is_some)>
+            <div
+                class="pw-error"
+                class:pw-error-notice=move || has_data.get()
+                part="error"
+                role="alert"
+            >
+                <p class="pw-error-message">
+                    {move || if has_data.get() { "Couldn't refresh. " } else { "" }}
+                    {message}
+                </p>
+                <button type="button" part="retry" class="pw-retry" on:click=move |_| retry.run(()) disabled=move || loading.get()>
+                    {move || if loading.get() { "Retrying…" } else { "Retry" }}
+                </button>
+            </div>
+        </Show>
+    }
+}
