@@ -56,17 +56,17 @@ impl ProxyUrl {
         &self.0
     }
 
-    /// The full URL of a route on this proxy.
+    /// The URL of a route's path on this proxy (the query is added by the request).
     ///
     /// ```
     /// use progress_contract::ProxyRoute;
     /// use progress_widgets::client::ProxyUrl;
     /// let url = ProxyUrl::new("https://p.example/pw").unwrap();
     /// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "bp 1".into() };
-    /// assert_eq!(url.url_for(&route), "https://p.example/pw/whalepass/battlepass/bp%201");
+    /// assert_eq!(url.path_url(&route), "https://p.example/pw/whalepass/battlepass/bp%201");
     /// ```
-    pub fn url_for(&self, route: &ProxyRoute) -> String {
-        format!("{}{}", self.0, route.path_and_query())
+    pub fn path_url(&self, route: &ProxyRoute) -> String {
+        format!("{}{}", self.0, route.path())
     }
 }
 
@@ -121,7 +121,7 @@ impl fmt::Display for ClientError {
             ClientError::InvalidRequest(message) => write!(f, "Invalid widget settings: {message}"),
             ClientError::Network(_) => f.write_str("Couldn't reach the progress service. Check your connection."),
             ClientError::Http { status: 429, message } => {
-                write!(f, "Too many requests right now; try again in a moment. ({message})")
+                write!(f, "Too many requests right now (HTTP 429: {message}); try again in a moment.")
             }
             ClientError::Http { status, message } if *status >= 500 => {
                 write!(f, "The progress service had a problem (HTTP {status}): {message}")
@@ -217,7 +217,10 @@ impl ProxyClient {
     /// GETs a route and returns the body of a successful answer.
     async fn get(&self, route: &ProxyRoute, abort: &AbortSignal) -> Result<String, ClientError> {
         route.check().map_err(|err| ClientError::InvalidRequest(err.to_string()))?;
-        let response = Request::get(&self.base.url_for(route))
+        // The query goes through gloo-net's `query`: given a URL that already has one, gloo-net
+        // appends a stray `&`.
+        let response = Request::get(&self.base.path_url(route))
+            .query(route.query())
             .header("Accept", "application/json")
             .credentials(RequestCredentials::Omit)
             .abort_signal(Some(abort))

@@ -10,6 +10,8 @@
 //! ```
 
 use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -21,26 +23,46 @@ use web_sys::HtmlElement;
 use crate::client::ProxyUrl;
 use crate::widgets::{BattlepassProgress, CollectionProgress};
 
-/// A mounted widget. `unmount()` removes its view and cancels its requests.
+thread_local! {
+    /// Every widget mounted from JavaScript, until its `unmount()`. The widgets live here, not in
+    /// their handles: wasm-bindgen frees a handle when JavaScript garbage-collects it
+    /// (`FinalizationRegistry`), and a page that ignores the handle must not see its widget vanish
+    /// at the next collection.
+    static MOUNTED: RefCell<HashMap<u32, Box<dyn Any>>> = RefCell::new(HashMap::new());
+    static NEXT_ID: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A mounted widget. `unmount()` removes its view and cancels its requests; dropping or losing
+/// the handle does not.
 #[wasm_bindgen]
 pub struct WidgetHandle {
-    mounted: Option<Box<dyn Any>>,
+    id: u32,
+}
+
+impl WidgetHandle {
+    fn keep(mounted: Box<dyn Any>) -> Self {
+        let id = NEXT_ID.with(|next| next.replace(next.get().wrapping_add(1)));
+        MOUNTED.with(|all| all.borrow_mut().insert(id, mounted));
+        WidgetHandle { id }
+    }
 }
 
 #[wasm_bindgen]
 impl WidgetHandle {
     /// Removes the widget's view and stops any work it started (requests in flight are aborted).
     /// Calling it again does nothing.
-    pub fn unmount(&mut self) {
-        // Dropping Leptos's unmount handle disposes the widget's reactive owner, which runs the
-        // cleanups that abort requests, then removes the nodes.
-        self.mounted.take();
+    pub fn unmount(&self) {
+        // Take it out first: dropping Leptos's unmount handle disposes the widget's reactive owner
+        // (its cleanups abort requests) and removes its nodes, which must not happen while the
+        // registry is borrowed.
+        let mounted = MOUNTED.with(|all| all.borrow_mut().remove(&self.id));
+        drop(mounted);
     }
 
     /// Whether the widget is still mounted.
     #[wasm_bindgen(getter)]
     pub fn mounted(&self) -> bool {
-        self.mounted.is_some()
+        MOUNTED.with(|all| all.borrow().contains_key(&self.id))
     }
 }
 
@@ -133,7 +155,7 @@ pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHand
     let handle = leptos::mount::mount_to(parent, move || {
         view! { <BattlepassProgress proxy_url player_id game_id battlepass_id /> }
     });
-    Ok(WidgetHandle { mounted: Some(Box::new(handle)) })
+    Ok(WidgetHandle::keep(Box::new(handle)))
 }
 
 /// Mounts a collection widget into `element`: all of a user's collections, or one with
@@ -164,5 +186,5 @@ pub fn mount_collections(element: JsValue, options: JsValue) -> Result<WidgetHan
     let handle = leptos::mount::mount_to(parent, move || {
         view! { <CollectionProgress proxy_url platform platform_user_id program_id /> }
     });
-    Ok(WidgetHandle { mounted: Some(Box::new(handle)) })
+    Ok(WidgetHandle::keep(Box::new(handle)))
 }

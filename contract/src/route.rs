@@ -196,8 +196,39 @@ impl ProxyRoute {
         Ok(())
     }
 
-    /// The path and query to request from the proxy, relative to the proxy's base URL, with
-    /// every segment percent-encoded.
+    /// The path to request from the proxy, relative to its base URL, every segment
+    /// percent-encoded.
+    ///
+    /// ```
+    /// use progress_contract::ProxyRoute;
+    /// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "a b".into() };
+    /// assert_eq!(route.path(), "/whalepass/battlepass/a%20b");
+    /// ```
+    pub fn path(&self) -> String {
+        let mut path = format!("/{}", self.provider().name());
+        for segment in self.upstream_segments() {
+            path.push('/');
+            path.push_str(&encode_component(segment));
+        }
+        path
+    }
+
+    /// The query parameters to send to the proxy (unencoded).
+    ///
+    /// ```
+    /// use progress_contract::ProxyRoute;
+    /// let route = ProxyRoute::WhalepassProgress {
+    ///     player_id: "p".into(), game_id: "g".into(), battlepass_id: Some("bp".into()),
+    /// };
+    /// assert_eq!(route.query(), [("gameId", "g"), ("battlepassId", "bp")]);
+    /// ```
+    pub fn query(&self) -> Vec<(&'static str, &str)> {
+        let mut query = self.upstream_query();
+        query.extend(self.selected_battlepass().map(|id| ("battlepassId", id)));
+        query
+    }
+
+    /// [`path`](Self::path) and [`query`](Self::query) as one relative URL.
     ///
     /// ```
     /// use progress_contract::ProxyRoute;
@@ -209,20 +240,12 @@ impl ProxyRoute {
     /// assert_eq!(route.path_and_query(), "/whalepass/players/a%20b/progress?gameId=g&battlepassId=bp");
     /// ```
     pub fn path_and_query(&self) -> String {
-        let mut url = format!("/{}", self.provider().name());
-        for segment in self.upstream_segments() {
-            url.push('/');
-            url.push_str(&encode_component(segment));
+        let query: Vec<String> =
+            self.query().into_iter().map(|(name, value)| format!("{name}={}", encode_component(value))).collect();
+        match query.is_empty() {
+            true => self.path(),
+            false => format!("{}?{}", self.path(), query.join("&")),
         }
-        let mut separator = '?';
-        for (name, value) in self.upstream_query().into_iter().chain(self.query_only()) {
-            url.push(separator);
-            url.push_str(name);
-            url.push('=');
-            url.push_str(&encode_component(value));
-            separator = '&';
-        }
-        url
     }
 
     /// Matches a request to the proxy. `path` is the raw (percent-encoded) path; `query` the raw
@@ -323,11 +346,6 @@ impl ProxyRoute {
             ProxyRoute::WhalepassProgress { battlepass_id, .. } => battlepass_id.as_deref(),
             _ => None,
         }
-    }
-
-    /// Query parameters the proxy reads but upstream gets some other way.
-    fn query_only(&self) -> Option<(&'static str, &str)> {
-        self.selected_battlepass().map(|id| ("battlepassId", id))
     }
 }
 

@@ -1,9 +1,14 @@
 //! Demo mode: every route answered from built-in sample data, for any player, with no upstream
 //! and no keys. Each answer says so in the `X-Progress-Proxy-Mode: demo` header.
+//!
+//! Dates in the sample data are moved relative to now on every answer, so the season is always
+//! running and the collections are always open, however long after this was written the demo runs.
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use progress_contract::ProxyRoute;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use serde_json::{json, Value};
 
 use crate::upstream::json_response;
@@ -26,16 +31,22 @@ pub fn answer(route: &ProxyRoute) -> Response {
             if let Some(id) = battlepass_id {
                 progress["battlepassProgress"]["battlepassId"] = json!(id);
             }
+            for challenge in progress["battlepassProgress"]["challenges"].as_array_mut().into_iter().flatten() {
+                challenge["startDate"] = iso_days_from_now(-10);
+                challenge["endDate"] = iso_days_from_now(20);
+            }
             (StatusCode::OK, progress)
         }
         ProxyRoute::WhalepassBattlepass { battlepass_id } => {
             let mut battlepass = sample(WHALEPASS_BATTLEPASS);
             battlepass["id"] = json!(battlepass_id);
+            battlepass["startDate"] = iso_days_from_now(-20);
+            battlepass["endDate"] = iso_days_from_now(40);
             (StatusCode::OK, battlepass)
         }
-        ProxyRoute::GiftoinCollections { .. } => (StatusCode::OK, sample(GIFTOIN_PROGRAMS)),
+        ProxyRoute::GiftoinCollections { .. } => (StatusCode::OK, programs()),
         ProxyRoute::GiftoinCollection { program_id, .. } => {
-            let programs = sample(GIFTOIN_PROGRAMS);
+            let programs = programs();
             let found = programs.as_array().into_iter().flatten().find(|p| p["id"] == json!(program_id));
             match found {
                 Some(program) => (StatusCode::OK, program.clone()),
@@ -49,6 +60,40 @@ pub fn answer(route: &ProxyRoute) -> Response {
     let mut response = json_response(status, serde_json::to_vec(&body).expect("sample data is JSON"));
     response.headers_mut().insert(MODE_HEADER, HeaderValue::from_static("demo"));
     response
+}
+
+/// The sample programs, running from `started` days ago and, if they end, ending in `ends` days.
+fn programs() -> Value {
+    let mut programs = sample(GIFTOIN_PROGRAMS);
+    for (program, (started, ends)) in programs.as_array_mut().into_iter().flatten().zip([(20, Some(14)), (60, None)]) {
+        let start = millis_from_now(-started);
+        program["createdTimestamp"] = json!(start);
+        program["duration"]["start"]["date"] = json!(start);
+        match ends {
+            Some(days) => {
+                program["duration"]["end"]["date"] = json!(millis_from_now(days));
+                program["timeLeft"] = json!(millis_from_now(days) - millis_from_now(0));
+            }
+            None => {
+                program["duration"]["end"] = Value::Null;
+                program.as_object_mut().map(|p| p.remove("timeLeft"));
+            }
+        }
+    }
+    programs
+}
+
+fn shifted(days: i64) -> SystemTime {
+    let offset = Duration::from_secs(days.unsigned_abs() * 86_400);
+    if days < 0 { SystemTime::now() - offset } else { SystemTime::now() + offset }
+}
+
+fn millis_from_now(days: i64) -> i64 {
+    shifted(days).duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+fn iso_days_from_now(days: i64) -> Value {
+    json!(humantime::format_rfc3339_millis(shifted(days)).to_string())
 }
 
 fn sample(text: &str) -> Value {
@@ -76,6 +121,30 @@ mod tests {
             assert_eq!(response.status(), StatusCode::OK, "{route:?}");
             assert_eq!(response.headers()[MODE_HEADER], "demo");
         }
+    }
+
+    #[test]
+    fn sample_dates_are_always_current() {
+        let body = |route: &ProxyRoute| -> Value {
+            let response = answer(route);
+            let bytes = body_bytes(response);
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        let now = millis_from_now(0);
+        let programs = body(&ProxyRoute::GiftoinCollections { platform: "d".into(), platform_user_id: "1".into() });
+        let winter = &programs[0];
+        assert!(winter["duration"]["start"]["date"].as_i64().unwrap() < now);
+        assert!(winter["duration"]["end"]["date"].as_i64().unwrap() > now);
+        assert!(winter["timeLeft"].as_i64().unwrap() > 0);
+        assert!(programs[1]["duration"]["end"].is_null());
+        let season = body(&ProxyRoute::WhalepassBattlepass { battlepass_id: "bp".into() });
+        let end = season["endDate"].as_str().unwrap();
+        assert!(end > humantime::format_rfc3339_millis(SystemTime::now()).to_string().as_str(), "{end}");
+    }
+
+    fn body_bytes(response: Response) -> Vec<u8> {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime.block_on(axum::body::to_bytes(response.into_body(), usize::MAX)).unwrap().to_vec()
     }
 
     #[test]

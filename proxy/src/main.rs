@@ -77,7 +77,9 @@ async fn run(config: Config) -> Result<(), String> {
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
     let addr = listener.local_addr().map_err(|err| err.to_string())?;
-    tracing::info!(allowed_origins = ?origins, "listening on http://{addr}");
+    tracing::info!(allowed_origins = ?origins, "ready");
+    // Always printed, whatever RUST_LOG says: scripts and tests wait for this line.
+    println!("progress-proxy listening on http://{addr}");
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

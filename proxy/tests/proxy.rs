@@ -39,6 +39,7 @@ async fn giftoin_key_reaches_upstream_in_x_gft_api_key_with_json_accept() {
     let all = stack.proxy.get(COLLECTIONS).await;
     assert_eq!(all.status, 200, "{}", all.body);
     assert_eq!(all.json()[0]["id"], "program_ocean");
+    assert_eq!(all.json()[1]["id"], "program_winter");
     let one = stack.proxy.get(&format!("{COLLECTIONS}/program_ocean")).await;
     assert_eq!(one.json()["name"], "Ocean Collection");
 

@@ -26,12 +26,14 @@ fn decode_object<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, Decode
 /// ```
 /// assert_eq!(progress_widgets::model::humanize("in_progress"), "In progress");
 /// assert_eq!(progress_widgets::model::humanize("QR"), "QR");
+/// assert_eq!(progress_widgets::model::humanize("rare"), "Rare");
+/// assert_eq!(progress_widgets::model::humanize("LEGENDARY"), "Legendary");
 /// ```
 pub fn humanize(raw: &str) -> String {
     let words = raw.replace(['_', '-'], " ");
     let words = words.trim();
     // Short all-caps values are acronyms (QR, NFT): leave them be.
-    if words.len() <= 4 && !words.contains(' ') {
+    if words.len() <= 4 && words.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
         return words.to_owned();
     }
     let mut chars = words.chars();

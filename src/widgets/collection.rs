@@ -10,7 +10,7 @@ use super::remote::{Remote, RemoteStatus};
 use super::{image_src, keyed, STYLES};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::format;
-use crate::model::giftoin::{Card, CollectionReward, Program, ProgramStatus, Rarity};
+use crate::model::giftoin::{Card, CollectionReward, Program, ProgramStatus, Rarity, ViewType};
 
 /// Whether a program should be listed at `now_ms`: Giftoin's `duration.start.showBefore` and
 /// `duration.end.showAfter` hide a program before it starts or after it ends. Missing flags
@@ -308,7 +308,13 @@ fn RewardPanel(reward: CollectionReward) -> impl IntoView {
     let (state, label) = reward_state(&reward);
     // The value (a code, a link) is the reward itself: only shown once it is the user's.
     let value = reward.value.clone().filter(|_| state != "locked");
-    let view_type = reward.view_type.as_ref().map(|v| v.label());
+    // Rendering a QR code image comes later; until then the value is shown as text.
+    let view_type = match &reward.view_type {
+        Some(ViewType::Qr) => "QR code".to_owned(),
+        Some(ViewType::Link) => "Link".to_owned(),
+        Some(ViewType::Text) | None => "Code".to_owned(),
+        Some(other) => other.label(),
+    };
     view! {
         <div class=format!("pw-collection-reward pw-reward-{state}") part="reward">
             {reward.image.as_deref().and_then(image_src).map(|src| view! {
@@ -320,7 +326,7 @@ fn RewardPanel(reward: CollectionReward) -> impl IntoView {
                 <p class="pw-reward-state">{label}</p>
                 {value.map(|value| view! {
                     <p class="pw-reward-value">
-                        {view_type.map(|v| format!("{v}: "))}
+                        {format!("{view_type}: ")}
                         <code>{value}</code>
                     </p>
                 })}

@@ -14,6 +14,7 @@
 //! | `empty` | 200 with empty lists |
 //! | `echo-key` | 401 whose message repeats the key it was sent |
 //! | `cookie` | 200 with `Set-Cookie` and hop-by-hop headers |
+//! | `flaky-once` | 500 the first time each path is asked for, the normal answer after |
 //! | `wrapped` (Giftoin) | the result wrapped as `{data, status}` |
 //!
 //! ```no_run
@@ -29,7 +30,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -80,6 +81,13 @@ impl RecordedRequest {
 struct Fake {
     keys: Keys,
     log: Arc<Mutex<Vec<RecordedRequest>>>,
+}
+
+impl Fake {
+    /// How many requests for `path` arrived so far (this one included).
+    fn times_asked(&self, path: &str) -> usize {
+        self.log.lock().unwrap().iter().filter(|r| r.path == path).count()
+    }
 }
 
 /// A running fake upstream.
@@ -193,7 +201,7 @@ impl Service {
 }
 
 /// Checks the key, then answers as the special `id` asks, or with `normal`.
-async fn answer(fake: &Fake, service: Service, headers: &HeaderMap, id: &str, normal: String) -> Response {
+async fn answer(fake: &Fake, service: Service, uri: &Uri, headers: &HeaderMap, id: &str, normal: String) -> Response {
     let expected = match service {
         Service::Whalepass => &fake.keys.whalepass,
         Service::Giftoin => &fake.keys.giftoin,
@@ -212,6 +220,9 @@ async fn answer(fake: &Fake, service: Service, headers: &HeaderMap, id: &str, no
             let mut response = json_body(StatusCode::TOO_MANY_REQUESTS, service.error_body(429, "Too many requests"));
             response.headers_mut().insert("retry-after", "7".parse().unwrap());
             response
+        }
+        "flaky-once" if fake.times_asked(uri.path()) == 1 => {
+            json_body(StatusCode::INTERNAL_SERVER_ERROR, service.error_body(500, "Temporary failure"))
         }
         "status-500" => json_body(StatusCode::INTERNAL_SERVER_ERROR, service.error_body(500, "Internal server error")),
         "html-502" => (StatusCode::BAD_GATEWAY, [("content-type", "text/html")], "<html>Bad gateway</html>").into_response(),
@@ -250,6 +261,7 @@ async fn whalepass_progress(
     State(fake): State<Fake>,
     Path(player): Path<String>,
     axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Response {
     let game = query.get("gameId").cloned().unwrap_or_default();
@@ -257,17 +269,18 @@ async fn whalepass_progress(
     if player == "empty" {
         body = emptied(body, &["levels", "challenges"]);
     }
-    answer(&fake, Service::Whalepass, &headers, &player, body).await
+    answer(&fake, Service::Whalepass, &uri, &headers, &player, body).await
 }
 
-async fn whalepass_battlepass(State(fake): State<Fake>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+async fn whalepass_battlepass(State(fake): State<Fake>, Path(id): Path<String>, uri: Uri, headers: HeaderMap) -> Response {
     let body = fill(WHALEPASS_BATTLEPASS, &[("battlepassId", &id)]);
-    answer(&fake, Service::Whalepass, &headers, &id, body).await
+    answer(&fake, Service::Whalepass, &uri, &headers, &id, body).await
 }
 
 async fn giftoin_programs(
     State(fake): State<Fake>,
     Path((_platform, user)): Path<(String, String)>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Response {
     let body = match user.as_str() {
@@ -275,17 +288,18 @@ async fn giftoin_programs(
         "wrapped" => format!(r#"{{"data":{GIFTOIN_PROGRAMS},"status":{{"timestamp":"1688555980233"}}}}"#),
         _ => GIFTOIN_PROGRAMS.to_owned(),
     };
-    answer(&fake, Service::Giftoin, &headers, &user, body).await
+    answer(&fake, Service::Giftoin, &uri, &headers, &user, body).await
 }
 
 async fn giftoin_program(
     State(fake): State<Fake>,
     Path((_platform, user, program)): Path<(String, String, String)>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Response {
     let programs: Vec<Value> = serde_json::from_str(GIFTOIN_PROGRAMS).unwrap();
     match programs.into_iter().find(|p| p["id"] == json!(program)) {
-        Some(found) => answer(&fake, Service::Giftoin, &headers, &user, found.to_string()).await,
+        Some(found) => answer(&fake, Service::Giftoin, &uri, &headers, &user, found.to_string()).await,
         None => json_body(StatusCode::NOT_FOUND, Service::Giftoin.error_body(525, "Campaign not found")),
     }
 }

@@ -1,0 +1,272 @@
+//! The components in headless Chromium (wasm-bindgen-test), fetching through the real proxy in
+//! front of the fake upstream. `cargo xtask test` starts both and passes the proxy's URL in
+//! `PW_TEST_PROXY_URL`.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use progress_widgets::client::ProxyUrl;
+use progress_widgets::embed::{mount_battlepass, mount_collections};
+use progress_widgets::widgets::{BattlepassProgress, CollectionProgress};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn proxy() -> ProxyUrl {
+    let url = option_env!("PW_TEST_PROXY_URL").expect("run through `cargo xtask test`, which starts the proxy");
+    ProxyUrl::new(url).unwrap()
+}
+
+/// A fresh container in the page.
+fn container() -> HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let div = document.create_element("div").unwrap().unchecked_into::<HtmlElement>();
+    document.body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits (up to 15 s, polling) for `selector` to match inside `root`; fails the test otherwise.
+async fn wait_for(root: &HtmlElement, selector: &str) -> Element {
+    for _ in 0..300 {
+        if let Some(found) = root.query_selector(selector).unwrap() {
+            return found;
+        }
+        sleep(50).await;
+    }
+    panic!("`{selector}` never appeared; the widget shows: {}", root.inner_html());
+}
+
+fn count(root: &HtmlElement, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+fn text(root: &HtmlElement) -> String {
+    root.text_content().unwrap_or_default()
+}
+
+fn mount_battlepass_for(player: &str) -> (HtmlElement, impl Drop) {
+    let root = container();
+    let player = player.to_owned();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <BattlepassProgress proxy_url=proxy() player_id=player game_id="g-1" /> }
+    });
+    (root, handle)
+}
+
+fn mount_collections_for(user: &str, program: Option<&str>) -> (HtmlElement, impl Drop) {
+    let root = container();
+    let (user, program) = (user.to_owned(), program.map(str::to_owned));
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <CollectionProgress proxy_url=proxy() platform="discord" platform_user_id=user program_id=program /> }
+    });
+    (root, handle)
+}
+
+#[wasm_bindgen_test]
+async fn battlepass_shows_xp_level_track_rewards_and_challenges() {
+    let (root, _handle) = mount_battlepass_for("p-42");
+    wait_for(&root, ".pw-level").await;
+    wait_for(&root, ".pw-price").await; // the season definition arrived too
+    let shown = text(&root);
+    for expected in [
+        "Tides of the Deep",
+        "2026-11-01 – 2026-12-15",
+        "Player p-42",
+        "Whalepass account connected",
+        "Level 3",
+        "2,750 XP",
+        "250 XP to level 4",
+        "Tide Token",
+        "×60",
+        "Coral Crown 6",
+        "Catch 5 rare fish",
+        "Dive below 300 m",
+        "Abyss Lantern",
+        "Premium",
+        "2026-11-10 – 2026-11-30",
+    ] {
+        assert!(shown.contains(expected), "missing {expected:?} in {shown}");
+    }
+    // Levels arrive in reverse order and are shown sorted, with their states.
+    let numbers: Vec<String> = (0..6)
+        .map(|i| root.query_selector_all(".pw-level-number").unwrap().get(i).unwrap().text_content().unwrap())
+        .collect();
+    assert_eq!(numbers, ["Level 1", "Level 2", "Level 3", "Level 4", "Level 5", "Level 6"]);
+    assert_eq!((count(&root, ".pw-level.pw-completed"), count(&root, ".pw-level.pw-current"), count(&root, ".pw-level.pw-locked")), (3, 1, 2));
+    // (2750 - 2000) / (3000 - 2000)
+    let bar = root.query_selector("[part='xp-bar']").unwrap().unwrap();
+    assert_eq!(bar.get_attribute("aria-valuenow").as_deref(), Some("75"));
+    assert_eq!(count(&root, ".pw-challenge.pw-completed"), 1);
+    assert_eq!(count(&root, ".pw-challenge"), 2);
+    let image = root.query_selector(".pw-reward-img").unwrap().unwrap();
+    assert!(image.get_attribute("src").unwrap().starts_with("/www/img/"));
+}
+
+#[wasm_bindgen_test]
+async fn collections_show_cards_owned_or_not_reward_and_time_left() {
+    let (root, _handle) = mount_collections_for("123456789012345678", None);
+    wait_for(&root, ".pw-program").await;
+    let shown = text(&root);
+    for expected in [
+        "Ocean Collection",
+        "Find every creature of the reef.",
+        "60%",
+        "3 / 5 collected",
+        "In progress",
+        "1d 2h left",
+        "Clownfish",
+        "Owned ×4",
+        "Not owned",
+        "Mythic",
+        "Rare",
+        "Reef Guardian Title",
+        "Collect every card to unlock",
+    ] {
+        assert!(shown.contains(expected), "missing {expected:?} in {shown}");
+    }
+    assert_eq!(count(&root, ".pw-program"), 2);
+    assert_eq!(count(&root, ".pw-program:first-child .pw-card"), 5);
+    assert_eq!(count(&root, ".pw-program:first-child .pw-card.pw-owned"), 3);
+    // A reward not yet earned never reveals its code.
+    assert!(!shown.contains("REEF-123"));
+}
+
+#[wasm_bindgen_test]
+async fn one_program_by_id_and_the_wrapped_shape_both_render() {
+    let (root, _handle) = mount_collections_for("123456789012345678", Some("program_ocean"));
+    wait_for(&root, ".pw-program").await;
+    assert_eq!(count(&root, ".pw-program"), 1);
+    let (wrapped, _handle) = mount_collections_for("wrapped", None);
+    wait_for(&wrapped, ".pw-program").await;
+    assert!(text(&wrapped).contains("Ocean Collection"));
+}
+
+#[wasm_bindgen_test]
+async fn upstream_http_errors_show_their_message_and_a_retry_button() {
+    let (root, _handle) = mount_battlepass_for("status-500");
+    let error = wait_for(&root, "[part='error']").await;
+    let message = error.text_content().unwrap();
+    assert!(message.contains("HTTP 500") && message.contains("Internal server error"), "{message}");
+    assert!(root.query_selector("button[part='retry']").unwrap().is_some());
+    assert_eq!(count(&root, ".pw-level"), 0);
+
+    let (root, _handle) = mount_collections_for("status-429", None);
+    let message = wait_for(&root, "[part='error']").await.text_content().unwrap();
+    assert!(message.contains("Too many requests"), "{message}");
+}
+
+#[wasm_bindgen_test]
+async fn malformed_and_wrongly_typed_answers_show_a_decode_error() {
+    for player in ["malformed", "wrong-types"] {
+        let (root, _handle) = mount_battlepass_for(player);
+        let message = wait_for(&root, "[part='error']").await.text_content().unwrap();
+        assert!(message.contains("can't read") || message.contains("not JSON"), "{player}: {message}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_proxy_shows_a_network_error() {
+    let root = container();
+    // Port 1 on loopback: nothing listens there.
+    let _handle = leptos::mount::mount_to(root.clone(), || {
+        view! { <BattlepassProgress proxy_url=ProxyUrl::new("http://127.0.0.1:1").unwrap() player_id="p" game_id="g" /> }
+    });
+    let message = wait_for(&root, "[part='error']").await.text_content().unwrap();
+    assert!(message.contains("Couldn't reach"), "{message}");
+}
+
+#[wasm_bindgen_test]
+async fn empty_progress_shows_an_empty_state() {
+    let (root, _handle) = mount_battlepass_for("empty");
+    wait_for(&root, ".pw-empty").await;
+    let (root, _handle) = mount_collections_for("empty", None);
+    wait_for(&root, ".pw-empty").await;
+}
+
+#[wasm_bindgen_test]
+async fn retry_after_a_failure_shows_the_progress_and_clears_the_error() {
+    // The fake upstream fails the first request for this player and answers the next.
+    let (root, _handle) = mount_battlepass_for("flaky-once");
+    let message = wait_for(&root, "[part='error']").await.text_content().unwrap();
+    assert!(message.contains("Temporary failure"), "{message}");
+    root.query_selector("button[part='retry']").unwrap().unwrap().unchecked_into::<HtmlElement>().click();
+    wait_for(&root, ".pw-level").await;
+    assert!(root.query_selector("[part='error']").unwrap().is_none(), "{}", root.inner_html());
+}
+
+fn options(pairs: &[(&str, &str)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (key, value) in pairs {
+        js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value)).unwrap();
+    }
+    object.into()
+}
+
+fn thrown_message(result: Result<progress_widgets::embed::WidgetHandle, JsError>) -> String {
+    let error: JsValue = result.err().expect("mounting should have thrown").into();
+    error.unchecked_into::<js_sys::Error>().message().into()
+}
+
+#[wasm_bindgen_test]
+async fn mount_functions_throw_errors_naming_the_bad_option() {
+    let root = container();
+    let message = thrown_message(mount_battlepass(root.clone().into(), options(&[("proxyUrl", "/p"), ("gameId", "g")])));
+    assert_eq!(message, "mountBattlepass: option `playerId` is required");
+    let message = thrown_message(mount_battlepass(root.clone().into(), options(&[("playerId", "p"), ("gameId", "g")])));
+    assert!(message.contains("`proxyUrl`"), "{message}");
+    let message = thrown_message(mount_battlepass(
+        root.clone().into(),
+        options(&[("proxyUrl", "javascript:alert(1)"), ("playerId", "p"), ("gameId", "g")]),
+    ));
+    assert!(message.contains("`proxyUrl`"), "{message}");
+    let message = thrown_message(mount_collections(
+        root.clone().into(),
+        options(&[("proxyUrl", "/p"), ("platform", "discord"), ("platformUserId", "..")]),
+    ));
+    assert!(message.contains("`platformUserId`"), "{message}");
+    let message = thrown_message(mount_collections(JsValue::NULL, options(&[])));
+    assert!(message.contains("`element`"), "{message}");
+    assert_eq!(root.child_element_count(), 0, "nothing is mounted when options are invalid");
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_handle_does_not_unmount_the_widget() {
+    // wasm-bindgen frees handles JavaScript has garbage-collected; the widget must stay.
+    let root = container();
+    let proxy_url = proxy();
+    let handle = mount_battlepass(
+        root.clone().into(),
+        options(&[("proxyUrl", proxy_url.as_str()), ("playerId", "p-gc"), ("gameId", "g")]),
+    )
+    .unwrap();
+    drop(handle);
+    wait_for(&root, ".pw-level").await;
+    assert!(root.child_element_count() > 0);
+}
+
+#[wasm_bindgen_test]
+async fn mounted_from_js_options_and_unmount_removes_the_view() {
+    let root = container();
+    let proxy_url = proxy();
+    let handle = mount_collections(
+        root.clone().into(),
+        options(&[("proxyUrl", proxy_url.as_str()), ("platform", "discord"), ("platformUserId", "42")]),
+    )
+    .unwrap();
+    wait_for(&root, ".pw-program").await;
+    assert!(handle.mounted());
+    handle.unmount();
+    assert!(!handle.mounted());
+    assert_eq!(root.child_element_count(), 0, "{}", root.inner_html());
+    handle.unmount(); // twice is harmless
+}

@@ -1,0 +1,90 @@
+// Starting the real binaries and headless Chromium for the end-to-end tests.
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { chromium } from "playwright-core";
+
+/** The keys the fake upstream expects, and that must never reach the browser. */
+export const KEYS = { whalepass: "wp-SECRET-7f3a9c1e5b", giftoin: "gft-SECRET-91bd2e4a70" };
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run these tests through \`cargo xtask test\``);
+  return value;
+}
+
+/** Starts a binary that prints `listening on URL`; resolves to {url, stop}. */
+export function startServer(bin, { env = {}, args = [] } = {}) {
+  const child = spawn(bin, args, {
+    env: { PATH: process.env.PATH, RUST_LOG: "warn", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    const deadline = setTimeout(() => { child.kill(); reject(new Error(`${bin} printed no "listening on" line in 30 s`)); }, 30_000);
+    child.once("exit", (code) => reject(new Error(`${bin} exited (${code}) before listening`)));
+    lines.on("line", (line) => {
+      const match = line.match(/listening on (\S+)/);
+      if (match) {
+        clearTimeout(deadline);
+        resolve({ url: match[1], stop: () => child.kill() });
+      }
+    });
+  });
+}
+
+/** The fake upstream, and the real proxy in front of it serving the demo site. */
+export async function startLiveStack() {
+  const upstream = await startServer(required("PW_FAKE_UPSTREAM_BIN"));
+  const proxy = await startServer(required("PW_PROXY_BIN"), {
+    env: {
+      PROXY_LISTEN: "127.0.0.1:0",
+      WHALEPASS_API_KEY: KEYS.whalepass,
+      GIFTOIN_API_KEY: KEYS.giftoin,
+      WHALEPASS_BASE_URL: upstream.url,
+      GIFTOIN_BASE_URL: `${upstream.url}/api/v1`,
+    },
+    args: ["--static", required("PW_SITE_DIR")],
+  });
+  return { upstream, proxy, stop: () => { proxy.stop(); upstream.stop(); } };
+}
+
+/** The proxy exactly as `cargo xtask demo` runs it: demo mode, no keys, serving the site. */
+export function startDemoProxy() {
+  return startServer(required("PW_PROXY_BIN"), {
+    env: { PROXY_LISTEN: "127.0.0.1:0" },
+    args: ["--demo", "--static", required("PW_SITE_DIR")],
+  });
+}
+
+/** Headless Debian Chromium with the flags this machine needs as root, and a fresh profile. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: required("PW_CHROMIUM"),
+    args: [
+      "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+}
+
+/** Records every request and response a page makes, with headers and bodies. */
+export function recordTraffic(page) {
+  const traffic = [];
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (msg) => { if (msg.type() === "error") errors.push(msg.text()); });
+  page.on("requestfinished", async (request) => {
+    const response = await request.response();
+    traffic.push({
+      url: request.url(),
+      method: request.method(),
+      requestHeaders: await request.allHeaders(),
+      status: response?.status(),
+      responseHeaders: response ? await response.allHeaders() : {},
+      body: response ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0),
+    });
+  });
+  page.on("requestfailed", (request) => traffic.push({ url: request.url(), method: request.method(), failed: request.failure()?.errorText, requestHeaders: {}, responseHeaders: {}, body: Buffer.alloc(0) }));
+  return { traffic, errors };
+}

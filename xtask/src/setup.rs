@@ -1,0 +1,116 @@
+//! Installing what the tasks need, only when it is absent, or saying exactly what is missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A task's failure, as a message for the terminal.
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// Runs a command in the workspace root, echoing it, and fails if it fails.
+pub fn run(command: &mut Command) -> Result {
+    eprintln!("$ {}", describe(command));
+    let status = command.current_dir_if_unset().status().map_err(|e| format!("cannot run {}: {e}", describe(command)))?;
+    if status.success() { Ok(()) } else { Err(format!("`{}` failed ({status})", describe(command))) }
+}
+
+/// Runs a command quietly and returns its stdout, or `None` if it cannot run or fails.
+pub fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+pub fn describe(command: &Command) -> String {
+    std::iter::once(command.get_program()).chain(command.get_args()).map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
+}
+
+trait InRoot {
+    fn current_dir_if_unset(&mut self) -> &mut Self;
+}
+
+impl InRoot for Command {
+    fn current_dir_if_unset(&mut self) -> &mut Self {
+        if self.get_current_dir().is_none() {
+            self.current_dir(root());
+        }
+        self
+    }
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
+fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let marker = format!("name = \"{package}\"\nversion = \"");
+    let start = lock.find(&marker).ok_or_else(|| format!("{package} is not in Cargo.lock"))? + marker.len();
+    Ok(lock[start..].split('"').next().unwrap_or_default().to_owned())
+}
+
+/// The Rust side of the wasm build: the target, wasm-bindgen-cli at the locked version, wasm-pack.
+pub fn wasm_tools() -> Result {
+    let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    let version = locked_version("wasm-bindgen")?;
+    let installed = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if installed.split_whitespace().nth(1) != Some(version.as_str()) {
+        // Not `--locked`: its lockfile pins a webpki-roots release the registry no longer has.
+        run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]))?;
+    }
+    if output("wasm-pack", &["--version"]).is_none() {
+        run(Command::new("cargo").args(["install", "wasm-pack", "--version", "0.15.1"]))?;
+    }
+    Ok(())
+}
+
+/// npm dev dependencies (binaryen's wasm-opt, playwright-core) from the committed lockfile.
+pub fn npm_packages() -> Result {
+    let root = root();
+    let stamp = root.join("node_modules/.package-lock.json");
+    let fresh = modified(&stamp).is_some_and(|installed| modified(&root.join("package-lock.json")).is_some_and(|lock| installed >= lock));
+    if fresh {
+        return Ok(());
+    }
+    if output("npm", &["--version"]).is_none() {
+        return Err("npm is missing: install Node.js 20+ and npm (Debian: apt-get install nodejs npm)".into());
+    }
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// The wasm-opt from the npm `binaryen` package. Debian's binaryen (wasm-opt 108) produces wasm
+/// that crashes in Chromium, so the one on PATH is never used.
+pub fn wasm_opt() -> PathBuf {
+    root().join("node_modules/binaryen/bin/wasm-opt")
+}
+
+/// Chromium and ChromeDriver, from Debian's packages when run as root.
+pub fn browser() -> Result<(PathBuf, PathBuf)> {
+    let find = |names: &[&str]| {
+        names.iter().map(PathBuf::from).find(|p| p.is_file()).or_else(|| {
+            names.iter().find_map(|n| output("which", &[Path::new(n).file_name()?.to_str()?]).map(|p| PathBuf::from(p.trim())))
+        })
+    };
+    let chromium = || find(&["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]);
+    let driver = || find(&["/usr/bin/chromedriver"]);
+    if let (Some(chromium), Some(driver)) = (chromium(), driver()) {
+        return Ok((chromium, driver));
+    }
+    let is_root = output("id", &["-u"]).is_some_and(|id| id.trim() == "0");
+    if !is_root {
+        return Err("Chromium and ChromeDriver are missing: run `sudo apt-get install -y chromium chromium-driver` (or run this as root)".into());
+    }
+    run(Command::new("apt-get").args(["update", "-q"]))?;
+    run(Command::new("apt-get").args(["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
+    match (chromium(), driver()) {
+        (Some(c), Some(d)) => Ok((c, d)),
+        _ => Err("apt-get installed chromium but /usr/bin/chromium or /usr/bin/chromedriver is still missing".into()),
+    }
+}

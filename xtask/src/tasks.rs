@@ -1,0 +1,236 @@
+//! The tasks themselves.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::Instant;
+
+use crate::setup::{self, root, run, Result};
+
+const PKG_WASM: &str = "pkg/progress_widgets_bg.wasm";
+const PKG_JS: &str = "pkg/progress_widgets.js";
+
+/// `cargo xtask build`: the release package in `pkg/` (wasm-pack, `--target web`), then wasm-opt.
+pub fn build() -> Result<PathBuf> {
+    setup::wasm_tools()?;
+    setup::npm_packages()?;
+    let started = Instant::now();
+    run(Command::new("wasm-pack").args(["build", "--release", "--target", "web", "--out-dir", "pkg", "--out-name", "progress_widgets"])
+        // wasm-pack must not fetch tools from the network: they are on PATH already.
+        .env("WASM_PACK_CACHE", root().join("target/wasm-pack-cache")))?;
+    let wasm = root().join(PKG_WASM);
+    run(Command::new(setup::wasm_opt())
+        .arg(&wasm)
+        .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "-o"])
+        .arg(&wasm))?;
+    eprintln!("built pkg/ in {:.1}s", started.elapsed().as_secs_f64());
+    size()?;
+    Ok(root().join("pkg"))
+}
+
+/// `cargo xtask size`: raw, gzip and brotli bytes of the package's wasm and JS.
+pub fn size() -> Result {
+    let files: Vec<PathBuf> = [PKG_WASM, PKG_JS].iter().map(|f| root().join(f)).collect();
+    if let Some(missing) = files.iter().find(|f| !f.is_file()) {
+        return Err(format!("{} is missing: run `cargo xtask build` first", missing.display()));
+    }
+    // Node's zlib has brotli built in; no extra tool to install.
+    let script = r#"
+        const z = require('zlib'), fs = require('fs'), path = require('path');
+        let total = [0, 0, 0];
+        console.log('file'.padEnd(30), 'raw'.padStart(9), 'gzip'.padStart(9), 'brotli'.padStart(9));
+        for (const f of process.argv.slice(1)) {
+          const b = fs.readFileSync(f);
+          const s = [b.length, z.gzipSync(b, {level: 9}).length,
+                     z.brotliCompressSync(b, {params: {[z.constants.BROTLI_PARAM_QUALITY]: 11}}).length];
+          s.forEach((v, i) => total[i] += v);
+          console.log(path.basename(f).padEnd(30), ...s.map(v => String(v).padStart(9)));
+        }
+        console.log('total'.padEnd(30), ...total.map(v => String(v).padStart(9)));
+    "#;
+    let status = Command::new("node").arg("-e").arg(script).args(&files).status().map_err(|e| format!("cannot run node: {e}"))?;
+    if status.success() { Ok(()) } else { Err("measuring sizes with node failed".into()) }
+}
+
+/// A child process that is killed when dropped, so no server outlives a failed task.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    /// Starts `command` and waits for it to print `listening on <url>`.
+    fn start(name: &str, command: &mut Command) -> Result<Self> {
+        let mut child = command
+            .current_dir(root())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {name}: {e}"))?;
+        let mut lines = BufReader::new(child.stdout.take().expect("piped"));
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if lines.read_line(&mut line).map_err(|e| e.to_string())? == 0 {
+                let _ = child.kill();
+                return Err(format!("{name} exited before it was listening"));
+            }
+            if let Some(url) = line.split("listening on ").nth(1) {
+                let url = url.split_whitespace().next().unwrap_or_default().to_owned();
+                // Keep draining (and echoing) its output so it never blocks on a full pipe.
+                std::thread::spawn(move || echo(lines));
+                return Ok(Server { child, url });
+            }
+        }
+    }
+}
+
+fn echo(lines: BufReader<ChildStdout>) {
+    for line in lines.lines().map_while(std::result::Result::ok) {
+        eprintln!("  | {line}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The site the proxy serves for the demo: the page, its assets and the package, linked (not
+/// copied) so edits to `www/` show on reload.
+fn demo_site() -> Result<PathBuf> {
+    let site = root().join("target/demo-site");
+    std::fs::create_dir_all(&site).map_err(|e| e.to_string())?;
+    for entry in ["index.html", "www", "pkg"] {
+        let link = site.join(entry);
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(root().join(entry), &link).map_err(|e| format!("cannot link {entry}: {e}"))?;
+    }
+    Ok(site)
+}
+
+/// `cargo xtask demo`: builds everything and serves the demo page with sample data.
+pub fn demo() -> Result {
+    build()?;
+    run(Command::new("cargo").args(["build", "--quiet", "-p", "progress-proxy"]))?;
+    let site = demo_site()?;
+    let listen = std::env::var("PROXY_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    let proxy = Server::start(
+        "progress-proxy",
+        Command::new(root().join("target/debug/progress-proxy")).args(["--demo", "--static"]).arg(&site).env("PROXY_LISTEN", &listen),
+    )?;
+    println!("\n  Demo: {}/  (sample data; Ctrl-C to stop)\n", proxy.url);
+    let mut proxy = proxy;
+    proxy.child.wait().map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Passed and failed counts, read from each runner's closing lines.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+impl Tally {
+    /// Reads `test result: ok. 3 passed; 0 failed` (cargo, wasm-bindgen-test) and `ℹ pass 3` /
+    /// `ℹ fail 0` (node's test runner).
+    fn read(&mut self, line: &str) {
+        let number = |text: &str| text.trim().split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+        if let Some(rest) = line.trim().strip_prefix("test result: ") {
+            for part in rest.split(';') {
+                let part = part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ");
+                if part.ends_with(" passed") {
+                    self.passed += number(part);
+                } else if part.ends_with(" failed") {
+                    self.failed += number(part);
+                }
+            }
+        } else if let Some(rest) = line.trim().strip_prefix("ℹ pass ") {
+            self.passed += number(rest);
+        } else if let Some(rest) = line.trim().strip_prefix("ℹ fail ") {
+            self.failed += number(rest);
+        }
+    }
+
+    /// Runs a test command, echoing its output and counting its results.
+    fn run(&mut self, command: &mut Command) -> Result {
+        eprintln!("$ {}", setup::describe(command));
+        let mut child = command
+            .current_dir(root())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", setup::describe(command)))?;
+        for line in BufReader::new(child.stdout.take().expect("piped")).lines().map_while(std::result::Result::ok) {
+            println!("{line}");
+            self.read(&line);
+        }
+        let status = child.wait().map_err(|e| e.to_string())?;
+        if status.success() { Ok(()) } else { Err(format!("`{}` failed ({status})", setup::describe(command))) }
+    }
+}
+
+/// The real proxy (keys set, every origin allowed) in front of the fake upstream.
+fn test_stack() -> Result<(Server, Server)> {
+    let upstream = Server::start("fake-upstream", &mut Command::new(root().join("target/debug/fake-upstream")))?;
+    let proxy = Server::start(
+        "progress-proxy",
+        Command::new(root().join("target/debug/progress-proxy"))
+            .env("PROXY_LISTEN", "127.0.0.1:0")
+            .env("WHALEPASS_API_KEY", "wp-SECRET-7f3a9c1e5b")
+            .env("GIFTOIN_API_KEY", "gft-SECRET-91bd2e4a70")
+            .env("WHALEPASS_BASE_URL", &upstream.url)
+            .env("GIFTOIN_BASE_URL", format!("{}/api/v1", upstream.url))
+            // wasm-bindgen-test serves its page from a random port.
+            .env("ALLOWED_ORIGINS", "*"),
+    )?;
+    Ok((upstream, proxy))
+}
+
+/// `cargo xtask test`: every test, in a real browser where a browser is involved.
+pub fn test() -> Result {
+    let started = Instant::now();
+    setup::wasm_tools()?;
+    setup::npm_packages()?;
+    let (chromium, chromedriver) = setup::browser()?;
+    let mut tally = Tally::default();
+    let outcome = (|| {
+        eprintln!("\n== native: route contract, models, data shaping, proxy over HTTP ==");
+        tally.run(Command::new("cargo").args(["test", "--workspace"]))?;
+
+        eprintln!("\n== components in headless Chromium (wasm-bindgen-test) ==");
+        run(Command::new("cargo").args(["build", "--quiet", "-p", "progress-proxy", "-p", "fake-upstream"]))?;
+        {
+            let (_upstream, proxy) = test_stack()?;
+            tally.run(
+                Command::new("cargo")
+                    .args(["test", "--target", "wasm32-unknown-unknown", "-p", "progress-widgets", "--test", "components"])
+                    .env("PW_TEST_PROXY_URL", &proxy.url)
+                    .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+                    .env("CHROMEDRIVER", &chromedriver)
+                    .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+            )?;
+        }
+
+        eprintln!("\n== end to end: the demo page through the real proxy in headless Chromium ==");
+        build()?;
+        let site = demo_site()?;
+        tally.run(
+            Command::new("node")
+                .args(["--test", "--test-reporter=spec", "--test-concurrency=1", "tests/e2e/"])
+                .env("PW_CHROMIUM", &chromium)
+                .env("PW_PROXY_BIN", root().join("target/debug/progress-proxy"))
+                .env("PW_FAKE_UPSTREAM_BIN", root().join("target/debug/fake-upstream"))
+                .env("PW_SITE_DIR", &site),
+        )
+    })();
+    eprintln!("\ntook {:.0}s", started.elapsed().as_secs_f64());
+    println!("tests: {} passed, {} failed", tally.passed, tally.failed);
+    outcome?;
+    if tally.passed == 0 {
+        return Err("no test ran".into());
+    }
+    Ok(())
+}
+
