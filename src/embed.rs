@@ -14,8 +14,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use serde::Deserialize;
-use serde_json::Value;
+use serde::{Deserialize, Deserializer};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
@@ -70,13 +69,57 @@ impl WidgetHandle {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct RawOptions {
-    proxy_url: Option<Value>,
-    player_id: Option<Value>,
-    game_id: Option<Value>,
-    battlepass_id: Option<Value>,
-    platform: Option<Value>,
-    platform_user_id: Option<Value>,
-    program_id: Option<Value>,
+    proxy_url: Option<OptionValue>,
+    player_id: Option<OptionValue>,
+    game_id: Option<OptionValue>,
+    battlepass_id: Option<OptionValue>,
+    platform: Option<OptionValue>,
+    platform_user_id: Option<OptionValue>,
+    program_id: Option<OptionValue>,
+}
+
+/// One option's value: text, an integer (ids are often numbers in JS), or something else, which
+/// is reported by name rather than failing the whole object.
+enum OptionValue {
+    Text(String),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for OptionValue {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OptionValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<OptionValue, E> {
+                Ok(OptionValue::Text(v.to_owned()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<OptionValue, E> {
+                let integral = v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_991.0;
+                Ok(if integral { OptionValue::Text((v as i64).to_string()) } else { OptionValue::Other })
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<OptionValue, E> {
+                Ok(OptionValue::Text(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<OptionValue, E> {
+                Ok(OptionValue::Text(v.to_string()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<OptionValue, E> {
+                Ok(OptionValue::Other)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OptionValue, A::Error> {
+                while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                Ok(OptionValue::Other)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<OptionValue, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(OptionValue::Other)
+            }
+        }
+        de.deserialize_any(Visitor)
+    }
 }
 
 /// Checks the options of one mount function, producing errors that name the function and option.
@@ -100,12 +143,11 @@ impl Options {
     }
 
     /// An id-like option: a non-empty string, or an integer (ids are often numbers in JS).
-    fn optional(&self, name: &str, value: &Option<Value>) -> Result<Option<String>, JsError> {
+    fn optional(&self, name: &str, value: &Option<OptionValue>) -> Result<Option<String>, JsError> {
         let text = match value {
-            None | Some(Value::Null) => return Ok(None),
-            Some(Value::String(s)) => s.trim().to_owned(),
-            Some(Value::Number(n)) if n.is_u64() || n.is_i64() => n.to_string(),
-            Some(_) => return Err(self.error(name, "must be a string")),
+            None => return Ok(None),
+            Some(OptionValue::Text(text)) => text.trim().to_owned(),
+            Some(OptionValue::Other) => return Err(self.error(name, "must be a string")),
         };
         if text.is_empty() {
             return Err(self.error(name, "must not be empty"));
@@ -113,7 +155,7 @@ impl Options {
         Ok(Some(text))
     }
 
-    fn required(&self, name: &str, value: &Option<Value>) -> Result<String, JsError> {
+    fn required(&self, name: &str, value: &Option<OptionValue>) -> Result<String, JsError> {
         self.optional(name, value)?.ok_or_else(|| self.error(name, "is required"))
     }
 

@@ -99,7 +99,7 @@ pub fn duration(millis: i64) -> String {
 /// assert_eq!(progress_widgets::format::percent(1.7), "100%");
 /// ```
 pub fn percent(fraction: f64) -> String {
-    format!("{}%", (fraction.clamp(0.0, 1.0) * 100.0).round())
+    format!("{}%", (fraction.clamp(0.0, 1.0) * 100.0).round() as u8)
 }
 
 #[cfg(test)]

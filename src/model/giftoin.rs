@@ -2,7 +2,7 @@
 //! completing a collection.
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::lenient::{self, text_enum};
 use super::DecodeError;
@@ -237,11 +237,7 @@ impl Program {
     /// assert_eq!(bare, wrapped);
     /// ```
     pub fn from_json(body: &str) -> Result<Self, DecodeError> {
-        let value = unwrap_envelope(body)?;
-        if !value.is_object() {
-            return Err(DecodeError("expected a program object".to_owned()));
-        }
-        Ok(serde_json::from_value(value)?)
+        super::decode_object(unwrap_envelope(body)?)
     }
 
     /// Decodes a list of programs, bare or wrapped as `{"data": [...], "status": ...}`.
@@ -252,25 +248,45 @@ impl Program {
     /// assert!(Program::list_from_json(r#"{"name":"not a list"}"#).is_err());
     /// ```
     pub fn list_from_json(body: &str) -> Result<Vec<Self>, DecodeError> {
-        Ok(serde_json::from_value::<Option<Vec<Program>>>(unwrap_envelope(body)?)?.unwrap_or_default())
+        let list = unwrap_envelope(body)?;
+        if list.trim_start().starts_with('{') {
+            return Err(DecodeError("expected a list of programs".to_owned()));
+        }
+        Ok(serde_json::from_str::<Option<Vec<Program>>>(list)?.unwrap_or_default())
     }
+}
+
+/// The two members that tell Giftoin's envelope from a bare program, kept as raw JSON text.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    // `"data": null` must read as present: a plain `Option` would make it absent.
+    #[serde(borrow, default, deserialize_with = "present")]
+    data: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    status: Option<&'a RawValue>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(de).map(Some)
 }
 
 /// Giftoin's conventions page wraps results as `{data, status}`; the progress page shows them
 /// bare. An object whose `status` is an object carrying an error (and no `data`) is an error,
-/// even under HTTP 200.
-fn unwrap_envelope(body: &str) -> Result<Value, DecodeError> {
-    let mut value: Value = serde_json::from_str(body)?;
-    let Some(object) = value.as_object_mut() else { return Ok(value) };
-    let is_envelope = object.contains_key("data") || object.get("status").is_some_and(Value::is_object);
-    if !is_envelope {
-        return Ok(value);
+/// even under HTTP 200. Returns the text of the payload.
+fn unwrap_envelope(body: &str) -> Result<&str, DecodeError> {
+    if !body.trim_start().starts_with('{') {
+        return Ok(body);
     }
-    match object.remove("data") {
-        Some(data) if !data.is_null() => Ok(data),
-        _ => Err(DecodeError(
-            super::upstream_message(body).unwrap_or_else(|| "the response has no `data`".to_owned()),
-        )),
+    let envelope: Envelope = serde_json::from_str(body)?;
+    // A bare program has `status` too, but as a string.
+    let status_is_object = envelope.status.is_some_and(|s| s.get().starts_with('{'));
+    match envelope.data {
+        Some(data) if data.get() != "null" => Ok(data.get()),
+        Some(_) => Err(DecodeError(super::upstream_message(body).unwrap_or_else(|| "the response has no `data`".to_owned()))),
+        None if status_is_object => {
+            Err(DecodeError(super::upstream_message(body).unwrap_or_else(|| "the response has no `data`".to_owned())))
+        }
+        None => Ok(body),
     }
 }
 

@@ -12,12 +12,16 @@ pub use error::{upstream_message, DecodeError};
 /// Decodes a body that must be a JSON object. serde's derived structs also accept a JSON array
 /// (fields by position), which for a payload of all-optional fields would turn a wrong shape
 /// into an empty value instead of an error.
-fn decode_object<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, DecodeError> {
-    let value: serde_json::Value = serde_json::from_str(body)?;
-    if !value.is_object() {
+///
+/// Decoding goes straight from text: going through `serde_json::Value` would compile a second
+/// deserializer for every model type into the bundle.
+fn decode_object<'a, T: serde::Deserialize<'a>>(body: &'a str) -> Result<T, DecodeError> {
+    if !body.trim_start().starts_with('{') {
+        // Still parse, so broken JSON reports what is broken.
+        serde_json::from_str::<serde::de::IgnoredAny>(body)?;
         return Err(DecodeError("expected a JSON object".to_owned()));
     }
-    Ok(serde_json::from_value(value)?)
+    Ok(serde_json::from_str(body)?)
 }
 
 /// Turns an upstream enum value or key into a label: `in_progress` → `In progress`,
