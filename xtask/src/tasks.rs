@@ -74,6 +74,7 @@ impl Server {
                 let _ = child.kill();
                 return Err(format!("{name} exited before it was listening"));
             }
+            eprint!("  | {line}");
             if let Some(url) = line.split("listening on ").nth(1) {
                 let url = url.split_whitespace().next().unwrap_or_default().to_owned();
                 // Keep draining (and echoing) its output so it never blocks on a full pipe.
