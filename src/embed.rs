@@ -20,6 +20,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 use crate::client::ProxyUrl;
+use crate::ProxyRoute;
 use crate::widgets::{BattlepassProgress, CollectionProgress};
 
 thread_local! {
@@ -163,17 +164,23 @@ impl Options {
         let raw = self.required("proxyUrl", &self.raw.proxy_url)?;
         ProxyUrl::new(&raw).map_err(|problem| self.error("proxyUrl", problem))
     }
-
-    /// Checks ids against the proxy's rules now, so a bad id throws here instead of failing later.
-    fn check(&self, route: progress_contract::ProxyRoute) -> Result<(), JsError> {
-        route.check().map_err(|err| JsError::new(&format!("{}: option {err}", self.function)))
-    }
 }
 
-fn element(function: &str, element: JsValue) -> Result<HtmlElement, JsError> {
-    element
+/// What both mount functions share: check the element and the options (the view's own options
+/// in `build`, then its route against the proxy's rules), mount, and keep the widget.
+fn mount<B, F, V>(function: &'static str, element: JsValue, options: JsValue, build: B) -> Result<WidgetHandle, JsError>
+where
+    B: FnOnce(&Options, ProxyUrl) -> Result<(ProxyRoute, F), JsError>,
+    F: FnOnce() -> V + 'static,
+    V: IntoView + 'static,
+{
+    let parent = element
         .dyn_into::<HtmlElement>()
-        .map_err(|_| JsError::new(&format!("{function}: `element` must be an HTML element")))
+        .map_err(|_| JsError::new(&format!("{function}: `element` must be an HTML element")))?;
+    let options = Options::read(function, options)?;
+    let (route, view) = build(&options, options.proxy_url()?)?;
+    route.check().map_err(|err| JsError::new(&format!("{function}: option {err}")))?;
+    Ok(WidgetHandle::keep(Box::new(leptos::mount::mount_to(parent, view))))
 }
 
 /// Mounts a battle-pass widget into `element`.
@@ -182,22 +189,17 @@ fn element(function: &str, element: JsValue) -> Result<HtmlElement, JsError> {
 /// option that is missing or invalid.
 #[wasm_bindgen(js_name = mountBattlepass)]
 pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
-    const FUNCTION: &str = "mountBattlepass";
-    let parent = self::element(FUNCTION, element)?;
-    let options = Options::read(FUNCTION, options)?;
-    let proxy_url = options.proxy_url()?;
-    let player_id = options.required("playerId", &options.raw.player_id)?;
-    let game_id = options.required("gameId", &options.raw.game_id)?;
-    let battlepass_id = options.optional("battlepassId", &options.raw.battlepass_id)?;
-    options.check(progress_contract::ProxyRoute::WhalepassProgress {
-        player_id: player_id.clone(),
-        game_id: game_id.clone(),
-        battlepass_id: battlepass_id.clone(),
-    })?;
-    let handle = leptos::mount::mount_to(parent, move || {
-        view! { <BattlepassProgress proxy_url player_id game_id battlepass_id /> }
-    });
-    Ok(WidgetHandle::keep(Box::new(handle)))
+    mount("mountBattlepass", element, options, |options, proxy_url| {
+        let player_id = options.required("playerId", &options.raw.player_id)?;
+        let game_id = options.required("gameId", &options.raw.game_id)?;
+        let battlepass_id = options.optional("battlepassId", &options.raw.battlepass_id)?;
+        let route = ProxyRoute::WhalepassProgress {
+            player_id: player_id.clone(),
+            game_id: game_id.clone(),
+            battlepass_id: battlepass_id.clone(),
+        };
+        Ok((route, move || view! { <BattlepassProgress proxy_url player_id game_id battlepass_id /> }))
+    })
 }
 
 /// Mounts a collection widget into `element`: all of a user's collections, or one with
@@ -207,26 +209,18 @@ pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHand
 /// option that is missing or invalid.
 #[wasm_bindgen(js_name = mountCollections)]
 pub fn mount_collections(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
-    const FUNCTION: &str = "mountCollections";
-    let parent = self::element(FUNCTION, element)?;
-    let options = Options::read(FUNCTION, options)?;
-    let proxy_url = options.proxy_url()?;
-    let platform = options.required("platform", &options.raw.platform)?;
-    let platform_user_id = options.required("platformUserId", &options.raw.platform_user_id)?;
-    let program_id = options.optional("programId", &options.raw.program_id)?;
-    options.check(match &program_id {
-        Some(program_id) => progress_contract::ProxyRoute::GiftoinCollection {
-            platform: platform.clone(),
-            platform_user_id: platform_user_id.clone(),
-            program_id: program_id.clone(),
-        },
-        None => progress_contract::ProxyRoute::GiftoinCollections {
-            platform: platform.clone(),
-            platform_user_id: platform_user_id.clone(),
-        },
-    })?;
-    let handle = leptos::mount::mount_to(parent, move || {
-        view! { <CollectionProgress proxy_url platform platform_user_id program_id /> }
-    });
-    Ok(WidgetHandle::keep(Box::new(handle)))
+    mount("mountCollections", element, options, |options, proxy_url| {
+        let platform = options.required("platform", &options.raw.platform)?;
+        let platform_user_id = options.required("platformUserId", &options.raw.platform_user_id)?;
+        let program_id = options.optional("programId", &options.raw.program_id)?;
+        let route = match program_id.clone() {
+            Some(program_id) => ProxyRoute::GiftoinCollection {
+                platform: platform.clone(),
+                platform_user_id: platform_user_id.clone(),
+                program_id,
+            },
+            None => ProxyRoute::GiftoinCollections { platform: platform.clone(), platform_user_id: platform_user_id.clone() },
+        };
+        Ok((route, move || view! { <CollectionProgress proxy_url platform platform_user_id program_id /> }))
+    })
 }
