@@ -83,6 +83,7 @@ async fn battlepass_shows_xp_level_track_rewards_and_challenges() {
         "2026-11-01 – 2026-12-15",
         "Player p-42",
         "Whalepass account connected",
+        "Joined 2026-10-01",
         "Level 3",
         "2,750 XP",
         "250 XP to level 4",
@@ -108,6 +109,10 @@ async fn battlepass_shows_xp_level_track_rewards_and_challenges() {
     assert_eq!(bar.get_attribute("aria-valuenow").as_deref(), Some("75"));
     assert_eq!(count(&root, ".pw-challenge.pw-completed"), 1);
     assert_eq!(count(&root, ".pw-challenge"), 2);
+    // Ids are not for people, but integrators can find every item by its upstream id.
+    for selector in ["[data-battlepass-id='bp-upstream']", "[data-level-id='up-lvl-1']", "[data-challenge-id='up-ch-2']", "[data-reward-id='up-rw-c2']"] {
+        assert!(root.query_selector(selector).unwrap().is_some(), "{selector}");
+    }
     let image = root.query_selector(".pw-reward-img").unwrap().unwrap();
     assert!(image.get_attribute("src").unwrap().starts_with("/www/img/"));
 }
@@ -137,6 +142,9 @@ async fn collections_show_cards_owned_or_not_reward_and_time_left() {
     assert_eq!(count(&root, ".pw-program"), 2);
     assert_eq!(count(&root, ".pw-program:first-child .pw-card"), 5);
     assert_eq!(count(&root, ".pw-program:first-child .pw-card.pw-owned"), 3);
+    for selector in ["[data-program-id='program_ocean']", "[data-card-id='up-card-4']", "[data-reward-id='up-reward-1']"] {
+        assert!(root.query_selector(selector).unwrap().is_some(), "{selector}");
+    }
     // A reward not yet earned never reveals its code.
     assert!(!shown.contains("REEF-123"));
 }

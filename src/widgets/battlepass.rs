@@ -269,7 +269,12 @@ pub fn BattlepassProgress(
     let is_empty = move || progress.has_data() && track.with(Vec::is_empty) && challenges.with(Vec::is_empty);
 
     view! {
-        <section class="pw pw-battlepass" part="battlepass" aria-live="polite">
+        <section
+            class="pw pw-battlepass"
+            part="battlepass"
+            aria-live="polite"
+            data-battlepass-id=move || season_id.get()
+        >
             <style>{STYLES}</style>
             <Header progress season />
             <RemoteStatus
@@ -336,6 +341,7 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl 
                         <span class="pw-account" class:pw-connected=connected>
                             {if connected { "Whalepass account connected" } else { "Whalepass account not connected" }}
                         </span>
+                        {player.created_at.map(|at| view! { <span class="pw-joined">"Joined " {format::iso_date(&at)}</span> })}
                         {player.updated_at.map(|at| view! { <span class="pw-updated">"Updated " {format::iso_date(&at)}</span> })}
                     </p>
                 }
@@ -383,7 +389,12 @@ fn LevelItem(step: LevelStep) -> impl IntoView {
     let number = level.level.map(format::number).unwrap_or_else(|| "?".into());
     let inactive = level.active == Some(false);
     view! {
-        <li class=format!("pw-level pw-{}", state.name()) class:pw-inactive=inactive part=format!("level {}", state.name())>
+        <li
+            class=format!("pw-level pw-{}", state.name())
+            class:pw-inactive=inactive
+            part=format!("level {}", state.name())
+            data-level-id=level.id
+        >
             <div class="pw-level-head">
                 <span class="pw-level-number">"Level " {number}</span>
                 {level.exp_required.map(|xp| view! { <span class="pw-level-xp">{format::number(xp)} " XP"</span> })}
@@ -413,7 +424,7 @@ fn ChallengeItem(challenge: Challenge) -> impl IntoView {
         (None, None) => None,
     };
     view! {
-        <li class="pw-challenge" class:pw-completed=completed part="challenge">
+        <li class="pw-challenge" class:pw-completed=completed part="challenge" data-challenge-id=challenge.id.clone()>
             <div class="pw-challenge-head">
                 <span class="pw-check" aria-hidden="true">{if completed { "✓" } else { "○" }}</span>
                 <span class="pw-challenge-name">{challenge.name.unwrap_or_else(|| "Challenge".into())}</span>
@@ -447,7 +458,7 @@ fn RewardList(title: &'static str, class: &'static str, rewards: Vec<Reward>) ->
 fn RewardItem(reward: Reward) -> impl IntoView {
     let amount = reward_amount(&reward);
     view! {
-        <li class="pw-reward" part="reward">
+        <li class="pw-reward" part="reward" data-reward-id=reward.id.clone()>
             {reward.media_url.as_deref().and_then(image_src).map(|src| view! {
                 <img class="pw-reward-img" src=src alt="" loading="lazy" decoding="async" />
             })}

@@ -237,7 +237,7 @@ fn ProgramItem(program: Program) -> impl IntoView {
     };
     let cards = keyed(program.cards, |c| c.id.clone());
     view! {
-        <article class="pw-program" part="program">
+        <article class="pw-program" part="program" data-program-id=program.id.clone()>
             <header class="pw-program-head">
                 {program.image.as_deref().and_then(image_src).map(|src| view! {
                     <img class="pw-program-img" src=src alt="" loading="lazy" decoding="async" />
@@ -288,7 +288,7 @@ fn CardItem(card: Card) -> impl IntoView {
         known => format!("pw-rarity pw-rarity-{}", known.as_str()),
     });
     view! {
-        <li class="pw-card" class:pw-owned=owned part=if owned { "card owned" } else { "card" }>
+        <li class="pw-card" class:pw-owned=owned part=if owned { "card owned" } else { "card" } data-card-id=card.id.clone()>
             {card.image.as_deref().and_then(image_src).map(|src| view! {
                 <img class="pw-card-img" src=src alt="" loading="lazy" decoding="async" />
             })}
@@ -316,7 +316,7 @@ fn RewardPanel(reward: CollectionReward) -> impl IntoView {
         Some(other) => other.label(),
     };
     view! {
-        <div class=format!("pw-collection-reward pw-reward-{state}") part="reward">
+        <div class=format!("pw-collection-reward pw-reward-{state}") part="reward" data-reward-id=reward.id.clone()>
             {reward.image.as_deref().and_then(image_src).map(|src| view! {
                 <img class="pw-reward-img" src=src alt="" loading="lazy" decoding="async" />
             })}
