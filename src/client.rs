@@ -12,6 +12,7 @@ use web_sys::{AbortSignal, RequestCredentials};
 use crate::model::giftoin::Program;
 use crate::model::whalepass::{Battlepass, PlayerProgress};
 use crate::model::{upstream_message, DecodeError};
+use crate::widgets::events::ProgressEvents;
 
 /// The base URL of a progress proxy: absolute (`https://api.game.example/progress`) or relative
 /// to the page (`/progress-proxy`).
@@ -151,15 +152,23 @@ impl From<DecodeError> for ClientError {
 /// let progress = client.player_progress("p-42", "g-1", None, &abort.signal()).await?;
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProxyClient {
     base: ProxyUrl,
+    events: Option<ProgressEvents>,
 }
 
 impl ProxyClient {
     /// A client for the proxy at `base`.
     pub fn new(base: ProxyUrl) -> Self {
-        ProxyClient { base }
+        ProxyClient { base, events: None }
+    }
+
+    /// Announces every load (with the body as JSON sent it) and failure of this client as DOM
+    /// events on `events`' target.
+    pub fn announcing(mut self, events: Option<ProgressEvents>) -> Self {
+        self.events = events;
+        self
     }
 
     /// A player's battle-pass progress.
@@ -175,13 +184,13 @@ impl ProxyClient {
             game_id: game_id.to_owned(),
             battlepass_id: battlepass_id.map(str::to_owned),
         };
-        Ok(PlayerProgress::from_json(&self.get(&route, abort).await?)?)
+        self.fetch(&route, abort, PlayerProgress::from_json).await
     }
 
     /// A battle pass's definition.
     pub async fn battlepass(&self, battlepass_id: &str, abort: &AbortSignal) -> Result<Battlepass, ClientError> {
         let route = ProxyRoute::WhalepassBattlepass { battlepass_id: battlepass_id.to_owned() };
-        Ok(Battlepass::from_json(&self.get(&route, abort).await?)?)
+        self.fetch(&route, abort, Battlepass::from_json).await
     }
 
     /// All of a user's collection challenges.
@@ -195,7 +204,7 @@ impl ProxyClient {
             platform: platform.to_owned(),
             platform_user_id: platform_user_id.to_owned(),
         };
-        Ok(Program::list_from_json(&self.get(&route, abort).await?)?)
+        self.fetch(&route, abort, Program::list_from_json).await
     }
 
     /// One collection challenge of a user.
@@ -211,7 +220,23 @@ impl ProxyClient {
             platform_user_id: platform_user_id.to_owned(),
             program_id: program_id.to_owned(),
         };
-        Ok(Program::from_json(&self.get(&route, abort).await?)?)
+        self.fetch(&route, abort, Program::from_json).await
+    }
+
+    /// GETs a route, decodes it, and announces the outcome.
+    async fn fetch<T>(
+        &self,
+        route: &ProxyRoute,
+        abort: &AbortSignal,
+        decode: fn(&str) -> Result<T, DecodeError>,
+    ) -> Result<T, ClientError> {
+        let result = self.get(route, abort).await.and_then(|body| Ok((decode(&body)?, body)));
+        match (&result, &self.events) {
+            (Ok((_, body)), Some(events)) => events.loaded(body),
+            (Err(error), Some(events)) => events.failed(error),
+            _ => {}
+        }
+        result.map(|(value, _)| value)
     }
 
     /// GETs a route and returns the body of a successful answer.

@@ -12,6 +12,7 @@
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Deserializer};
@@ -21,6 +22,7 @@ use web_sys::HtmlElement;
 
 use crate::client::ProxyUrl;
 use crate::ProxyRoute;
+use crate::widgets::events::ProgressEvents;
 use crate::widgets::{BattlepassProgress, CollectionProgress};
 
 thread_local! {
@@ -28,22 +30,37 @@ thread_local! {
     /// their handles: wasm-bindgen frees a handle when JavaScript garbage-collects it
     /// (`FinalizationRegistry`), and a page that ignores the handle must not see its widget vanish
     /// at the next collection.
-    static MOUNTED: RefCell<HashMap<u32, Box<dyn Any>>> = RefCell::new(HashMap::new());
+    static MOUNTED: RefCell<HashMap<u32, Mounted>> = RefCell::new(HashMap::new());
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
 }
 
-/// A mounted widget. `unmount()` removes its view and cancels its requests; dropping or losing
-/// the handle does not.
+/// A widget mounted from JavaScript, and how to reach into it.
+struct Mounted {
+    /// Leptos's unmount handle: dropping it unmounts.
+    _view: Box<dyn Any>,
+    /// Notified by `refresh()`.
+    refresh_now: Trigger,
+    /// Checks new options and hands them to the widget.
+    update: Box<dyn Fn(&Options) -> Result<(), JsError>>,
+}
+
+/// A mounted widget: `refresh()`, `update(options)`, `unmount()`. Dropping or losing the handle
+/// does not unmount the widget.
 #[wasm_bindgen]
 pub struct WidgetHandle {
     id: u32,
+    function: &'static str,
 }
 
 impl WidgetHandle {
-    fn keep(mounted: Box<dyn Any>) -> Self {
+    fn keep(function: &'static str, mounted: Mounted) -> Self {
         let id = NEXT_ID.with(|next| next.replace(next.get().wrapping_add(1)));
         MOUNTED.with(|all| all.borrow_mut().insert(id, mounted));
-        WidgetHandle { id }
+        WidgetHandle { id, function }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&Mounted) -> R) -> Option<R> {
+        MOUNTED.with(|all| all.borrow().get(&self.id).map(f))
     }
 }
 
@@ -64,6 +81,20 @@ impl WidgetHandle {
     pub fn mounted(&self) -> bool {
         MOUNTED.with(|all| all.borrow().contains_key(&self.id))
     }
+
+    /// Fetches again now, keeping what is shown until the answer arrives. The outcome is
+    /// announced by the `progress-load` or `progress-error` event.
+    pub fn refresh(&self) {
+        self.with(|mounted| mounted.refresh_now.notify());
+    }
+
+    /// Changes the widget's options (the same object `mount*` takes). A changed id or proxy URL
+    /// fetches again; a changed `refresh` only changes the timer. Throws like `mount*` on a bad
+    /// option and then changes nothing.
+    pub fn update(&self, options: JsValue) -> Result<(), JsError> {
+        let options = Options::read(self.function, options)?;
+        self.with(|mounted| (mounted.update)(&options)).unwrap_or(Ok(()))
+    }
 }
 
 /// Raw options as JavaScript passed them; every field is checked by name below.
@@ -77,6 +108,7 @@ struct RawOptions {
     platform: Option<OptionValue>,
     platform_user_id: Option<OptionValue>,
     program_id: Option<OptionValue>,
+    refresh: Option<OptionValue>,
 }
 
 /// One option's value: text, an integer (ids are often numbers in JS), or something else, which
@@ -160,67 +192,187 @@ impl Options {
         self.optional(name, value)?.ok_or_else(|| self.error(name, "is required"))
     }
 
+    /// Seconds between background refreshes, `0` for none; absent means the default.
+    fn refresh(&self) -> Result<Option<u32>, JsError> {
+        match self.optional("refresh", &self.raw.refresh)? {
+            None => Ok(None),
+            Some(text) => text.parse().map(Some).map_err(|_| self.error("refresh", "must be a whole number of seconds")),
+        }
+    }
+
     fn proxy_url(&self) -> Result<ProxyUrl, JsError> {
         let raw = self.required("proxyUrl", &self.raw.proxy_url)?;
         ProxyUrl::new(&raw).map_err(|problem| self.error("proxyUrl", problem))
     }
 }
 
-/// What both mount functions share: check the element and the options (the view's own options
-/// in `build`, then its route against the proxy's rules), mount, and keep the widget.
-fn mount<B, F, V>(function: &'static str, element: JsValue, options: JsValue, build: B) -> Result<WidgetHandle, JsError>
-where
-    B: FnOnce(&Options, ProxyUrl) -> Result<(ProxyRoute, F), JsError>,
-    F: FnOnce() -> V + 'static,
-    V: IntoView + 'static,
-{
+/// The inputs of one kind of widget, read from a JavaScript options object.
+trait Inputs: Clone + PartialEq + Send + Sync + Sized + 'static {
+    /// The JavaScript function, for error messages.
+    const FUNCTION: &'static str;
+    /// Reads and checks the options.
+    fn read(options: &Options) -> Result<Self, JsError>;
+    /// The request these inputs make, to check the ids against the proxy's rules before mounting.
+    fn route(&self) -> ProxyRoute;
+    /// The widget, with every input a memo of `inputs` (so `update` changes only what changed).
+    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger) -> AnyView;
+}
+
+/// Reads one field of the inputs as a signal that changes only when that field does.
+fn field<I: Inputs, T: Clone + PartialEq + Send + Sync + 'static>(
+    inputs: RwSignal<I>,
+    get: impl Fn(&I) -> T + Send + Sync + 'static,
+) -> Signal<T> {
+    Memo::new(move |_| inputs.with(&get)).into()
+}
+
+#[derive(Clone, PartialEq)]
+struct BattlepassInputs {
+    proxy_url: ProxyUrl,
+    player_id: String,
+    game_id: String,
+    battlepass_id: Option<String>,
+    refresh: Option<u32>,
+}
+
+impl Inputs for BattlepassInputs {
+    const FUNCTION: &'static str = "mountBattlepass";
+
+    fn read(options: &Options) -> Result<Self, JsError> {
+        Ok(BattlepassInputs {
+            proxy_url: options.proxy_url()?,
+            player_id: options.required("playerId", &options.raw.player_id)?,
+            game_id: options.required("gameId", &options.raw.game_id)?,
+            battlepass_id: options.optional("battlepassId", &options.raw.battlepass_id)?,
+            refresh: options.refresh()?,
+        })
+    }
+
+    fn route(&self) -> ProxyRoute {
+        ProxyRoute::WhalepassProgress {
+            player_id: self.player_id.clone(),
+            game_id: self.game_id.clone(),
+            battlepass_id: self.battlepass_id.clone(),
+        }
+    }
+
+    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger) -> AnyView {
+        view! {
+            <BattlepassProgress
+                proxy_url=field(inputs, |i| i.proxy_url.clone())
+                player_id=field(inputs, |i| i.player_id.clone())
+                game_id=field(inputs, |i| i.game_id.clone())
+                battlepass_id=field(inputs, |i| i.battlepass_id.clone())
+                refresh=field(inputs, |i| i.refresh)
+                events
+                refresh_now
+            />
+        }
+        .into_any()
+    }
+}
+
+#[derive(Clone, PartialEq)]
+struct CollectionInputs {
+    proxy_url: ProxyUrl,
+    platform: String,
+    platform_user_id: String,
+    program_id: Option<String>,
+    refresh: Option<u32>,
+}
+
+impl Inputs for CollectionInputs {
+    const FUNCTION: &'static str = "mountCollections";
+
+    fn read(options: &Options) -> Result<Self, JsError> {
+        Ok(CollectionInputs {
+            proxy_url: options.proxy_url()?,
+            platform: options.required("platform", &options.raw.platform)?,
+            platform_user_id: options.required("platformUserId", &options.raw.platform_user_id)?,
+            program_id: options.optional("programId", &options.raw.program_id)?,
+            refresh: options.refresh()?,
+        })
+    }
+
+    fn route(&self) -> ProxyRoute {
+        let (platform, platform_user_id) = (self.platform.clone(), self.platform_user_id.clone());
+        match self.program_id.clone() {
+            Some(program_id) => ProxyRoute::GiftoinCollection { platform, platform_user_id, program_id },
+            None => ProxyRoute::GiftoinCollections { platform, platform_user_id },
+        }
+    }
+
+    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger) -> AnyView {
+        view! {
+            <CollectionProgress
+                proxy_url=field(inputs, |i| i.proxy_url.clone())
+                platform=field(inputs, |i| i.platform.clone())
+                platform_user_id=field(inputs, |i| i.platform_user_id.clone())
+                program_id=field(inputs, |i| i.program_id.clone())
+                refresh=field(inputs, |i| i.refresh)
+                events
+                refresh_now
+            />
+        }
+        .into_any()
+    }
+}
+
+/// Reads inputs and checks their ids against the proxy's rules.
+fn checked<I: Inputs>(options: &Options) -> Result<I, JsError> {
+    let inputs = I::read(options)?;
+    inputs.route().check().map_err(|err| JsError::new(&format!("{}: option {err}", I::FUNCTION)))?;
+    Ok(inputs)
+}
+
+/// What both mount functions share: check the element and the options, mount, keep the widget.
+fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
     let parent = element
         .dyn_into::<HtmlElement>()
-        .map_err(|_| JsError::new(&format!("{function}: `element` must be an HTML element")))?;
-    let options = Options::read(function, options)?;
-    let (route, view) = build(&options, options.proxy_url()?)?;
-    route.check().map_err(|err| JsError::new(&format!("{function}: option {err}")))?;
-    Ok(WidgetHandle::keep(Box::new(leptos::mount::mount_to(parent, view))))
+        .map_err(|_| JsError::new(&format!("{}: `element` must be an HTML element", I::FUNCTION)))?;
+    let initial = checked::<I>(&Options::read(I::FUNCTION, options)?)?;
+    let events = ProgressEvents::new(parent.clone().into());
+    // The signals are created inside the widget's owner, so unmounting disposes them.
+    let controls = Rc::new(Cell::new(None));
+    let handle = leptos::mount::mount_to(parent, {
+        let controls = controls.clone();
+        move || {
+            let inputs = RwSignal::new(initial);
+            let refresh_now = Trigger::new();
+            controls.set(Some((inputs, refresh_now)));
+            I::view(inputs, events, refresh_now)
+        }
+    });
+    let (inputs, refresh_now) = controls.take().expect("the view was built");
+    let update = Box::new(move |options: &Options| {
+        let next = checked::<I>(options)?;
+        inputs.try_update(|current| {
+            if *current != next {
+                *current = next;
+            }
+        });
+        Ok(())
+    });
+    Ok(WidgetHandle::keep(I::FUNCTION, Mounted { _view: Box::new(handle), refresh_now, update }))
 }
 
 /// Mounts a battle-pass widget into `element`.
 ///
-/// `options`: `{proxyUrl, playerId, gameId, battlepassId?}`. Throws an `Error` naming the
-/// option that is missing or invalid.
+/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refresh?}` (`refresh`: seconds between
+/// background refreshes, `0` for none, default 60). Throws an `Error` naming the option that is
+/// missing or invalid. `progress-load` and `progress-error` events are dispatched on `element`.
 #[wasm_bindgen(js_name = mountBattlepass)]
 pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
-    mount("mountBattlepass", element, options, |options, proxy_url| {
-        let player_id = options.required("playerId", &options.raw.player_id)?;
-        let game_id = options.required("gameId", &options.raw.game_id)?;
-        let battlepass_id = options.optional("battlepassId", &options.raw.battlepass_id)?;
-        let route = ProxyRoute::WhalepassProgress {
-            player_id: player_id.clone(),
-            game_id: game_id.clone(),
-            battlepass_id: battlepass_id.clone(),
-        };
-        Ok((route, move || view! { <BattlepassProgress proxy_url player_id game_id battlepass_id /> }))
-    })
+    mount::<BattlepassInputs>(element, options)
 }
 
 /// Mounts a collection widget into `element`: all of a user's collections, or one with
 /// `programId`.
 ///
-/// `options`: `{proxyUrl, platform, platformUserId, programId?}`. Throws an `Error` naming the
-/// option that is missing or invalid.
+/// `options`: `{proxyUrl, platform, platformUserId, programId?, refresh?}`. Throws an `Error`
+/// naming the option that is missing or invalid. `progress-load` and `progress-error` events are
+/// dispatched on `element`.
 #[wasm_bindgen(js_name = mountCollections)]
 pub fn mount_collections(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
-    mount("mountCollections", element, options, |options, proxy_url| {
-        let platform = options.required("platform", &options.raw.platform)?;
-        let platform_user_id = options.required("platformUserId", &options.raw.platform_user_id)?;
-        let program_id = options.optional("programId", &options.raw.program_id)?;
-        let route = match program_id.clone() {
-            Some(program_id) => ProxyRoute::GiftoinCollection {
-                platform: platform.clone(),
-                platform_user_id: platform_user_id.clone(),
-                program_id,
-            },
-            None => ProxyRoute::GiftoinCollections { platform: platform.clone(), platform_user_id: platform_user_id.clone() },
-        };
-        Ok((route, move || view! { <CollectionProgress proxy_url platform platform_user_id program_id /> }))
-    })
+    mount::<CollectionInputs>(element, options)
 }

@@ -1,30 +1,31 @@
-// The demo page: mounts the three widgets against the proxy that serves this page.
-import init, { mountBattlepass, mountCollections } from "../pkg/progress_widgets.js";
+// The demo page's controls: they change the elements' attributes, as a game site would.
+import { configure } from "../pkg/progress-widgets.js";
 
-const proxyUrl = window.location.origin;
+// Every element on this page talks to the proxy that serves the page.
+configure({ proxyUrl: window.location.origin });
 
-try {
-  await init();
-  mountBattlepass(document.getElementById("battlepass"), {
-    proxyUrl,
-    playerId: "demo-player",
-    gameId: "demo-game",
+const elements = () => document.querySelectorAll("battlepass-progress, collection-progress");
+
+document.getElementById("theme").addEventListener("change", (event) => {
+  for (const element of elements()) element.setAttribute("theme", event.target.value);
+  document.documentElement.dataset.theme = event.target.value;
+});
+
+document.getElementById("player").addEventListener("change", (event) => {
+  const [playerId, platformUserId] = event.target.value.split(":");
+  document.querySelector("battlepass-progress").setAttribute("player-id", playerId);
+  for (const element of document.querySelectorAll("collection-progress")) {
+    element.setAttribute("platform-user-id", platformUserId);
+  }
+});
+
+const log = document.getElementById("events");
+for (const type of ["progress-load", "progress-error"]) {
+  document.addEventListener(type, (event) => {
+    const line = document.createElement("li");
+    line.textContent = `${new Date().toLocaleTimeString()} ${type} from <${event.target.localName}>` +
+      (type === "progress-error" ? `: ${event.detail.message}` : "");
+    log.prepend(line);
+    while (log.children.length > 6) log.lastChild.remove();
   });
-  mountCollections(document.getElementById("collections"), {
-    proxyUrl,
-    platform: "discord",
-    platformUserId: "123456789012345678",
-  });
-  mountCollections(document.getElementById("collection"), {
-    proxyUrl,
-    platform: "discord",
-    platformUserId: "123456789012345678",
-    programId: "program_winter",
-  });
-} catch (error) {
-  const message = document.createElement("p");
-  message.className = "page-error";
-  message.textContent = `The widgets could not start: ${error.message}. Run \`cargo xtask demo\` and open the URL it prints.`;
-  document.querySelector("main").prepend(message);
-  throw error;
 }

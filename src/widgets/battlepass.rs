@@ -6,7 +6,12 @@
 
 use leptos::prelude::*;
 
+use leptos::callback::UnsyncCallback;
+
+use super::events::ProgressEvents;
+use super::polling::poll_while_visible;
 use super::remote::{Remote, RemoteStatus};
+use super::DEFAULT_REFRESH_SECS;
 use super::{image_src, keyed, STYLES};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::format;
@@ -226,12 +231,22 @@ pub fn BattlepassProgress(
     /// A specific (e.g. draft) battle pass instead of the game's active one.
     #[prop(into, optional)]
     battlepass_id: MaybeProp<String>,
+    /// Seconds between background refreshes; `0` turns them off. Default 60.
+    #[prop(into, optional)]
+    refresh: MaybeProp<u32>,
+    /// Where to dispatch `progress-load` and `progress-error`.
+    #[prop(optional)]
+    events: Option<ProgressEvents>,
+    /// Refreshes now whenever notified.
+    #[prop(optional)]
+    refresh_now: Option<Trigger>,
 ) -> impl IntoView {
     let progress = Remote::<PlayerProgress>::new();
     let season = Remote::<Battlepass>::new();
+    let events = StoredValue::new_local(events);
 
     let load = move || {
-        let client = ProxyClient::new(proxy_url.get_untracked());
+        let client = ProxyClient::new(proxy_url.get_untracked()).announcing(events.get_value());
         let (player, game, selected) = (player_id.get_untracked(), game_id.get_untracked(), battlepass_id.get_untracked());
         progress.load(move |abort| async move { client.player_progress(&player, &game, selected.as_deref(), &abort).await });
     };
@@ -247,6 +262,17 @@ pub fn BattlepassProgress(
         }
         load();
     });
+
+    // Background refreshes keep what is shown (a failure only adds a notice).
+    poll_while_visible(Signal::derive(move || refresh.get().unwrap_or(DEFAULT_REFRESH_SECS)), load);
+    if let Some(refresh_now) = refresh_now {
+        Effect::new(move |first: Option<()>| {
+            refresh_now.track();
+            if first.is_some() {
+                load();
+            }
+        });
+    }
 
     // The season's name and dates come from the battle pass definition, fetched once per id.
     let season_id = Memo::new(move |_| {
@@ -281,7 +307,7 @@ pub fn BattlepassProgress(
                 has_data=Signal::derive(move || progress.has_data())
                 loading=progress.loading
                 error=progress.error
-                retry=Callback::new(move |_| load())
+                retry=UnsyncCallback::new(move |_| load())
                 what="battle pass"
             />
             {move || xp.get().map(|xp| view! { <XpBar xp /> })}

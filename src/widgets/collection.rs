@@ -6,7 +6,12 @@
 
 use leptos::prelude::*;
 
+use leptos::callback::UnsyncCallback;
+
+use super::events::ProgressEvents;
+use super::polling::poll_while_visible;
 use super::remote::{Remote, RemoteStatus};
+use super::DEFAULT_REFRESH_SECS;
 use super::{image_src, keyed, STYLES};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::format;
@@ -158,11 +163,21 @@ pub fn CollectionProgress(
     /// Show only this program.
     #[prop(into, optional)]
     program_id: MaybeProp<String>,
+    /// Seconds between background refreshes; `0` turns them off. Default 60.
+    #[prop(into, optional)]
+    refresh: MaybeProp<u32>,
+    /// Where to dispatch `progress-load` and `progress-error`.
+    #[prop(optional)]
+    events: Option<ProgressEvents>,
+    /// Refreshes now whenever notified.
+    #[prop(optional)]
+    refresh_now: Option<Trigger>,
 ) -> impl IntoView {
     let programs = Remote::<Vec<Program>>::new();
+    let events = StoredValue::new_local(events);
 
     let load = move || {
-        let client = ProxyClient::new(proxy_url.get_untracked());
+        let client = ProxyClient::new(proxy_url.get_untracked()).announcing(events.get_value());
         let (platform, user, program) = (platform.get_untracked(), platform_user_id.get_untracked(), program_id.get_untracked());
         programs.load(move |abort| async move {
             match program {
@@ -183,6 +198,17 @@ pub fn CollectionProgress(
         load();
     });
 
+    // Background refreshes keep what is shown (a failure only adds a notice).
+    poll_while_visible(Signal::derive(move || refresh.get().unwrap_or(DEFAULT_REFRESH_SECS)), load);
+    if let Some(refresh_now) = refresh_now {
+        Effect::new(move |first: Option<()>| {
+            refresh_now.track();
+            if first.is_some() {
+                load();
+            }
+        });
+    }
+
     let single = move || program_id.with(Option::is_some);
     let shown = Memo::new(move |_| {
         let now = js_sys::Date::now() as i64;
@@ -199,7 +225,7 @@ pub fn CollectionProgress(
                 has_data=Signal::derive(move || programs.has_data())
                 loading=programs.loading
                 error=programs.error
-                retry=Callback::new(move |_| load())
+                retry=UnsyncCallback::new(move |_| load())
                 what="collections"
             />
             <Show when=move || programs.has_data() && shown.with(Vec::is_empty)>

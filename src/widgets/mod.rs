@@ -2,10 +2,15 @@
 
 pub mod battlepass;
 pub mod collection;
+pub mod events;
+pub mod polling;
 pub mod remote;
 
 pub use battlepass::BattlepassProgress;
 pub use collection::CollectionProgress;
+
+/// Seconds between background refreshes when nothing else is said.
+pub const DEFAULT_REFRESH_SECS: u32 = 60;
 
 /// The widgets' stylesheet, rendered inside each widget.
 pub(crate) const STYLES: &str = include_str!("widgets.css");

@@ -6,6 +6,7 @@
 
 use std::future::Future;
 
+use leptos::callback::UnsyncCallback;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::{AbortController, AbortSignal};
@@ -127,11 +128,10 @@ pub fn RemoteStatus(
     /// Whether a request is out.
     #[prop(into)]
     loading: Signal<bool>,
-    /// The last failure.
-    #[prop(into)]
-    error: Signal<Option<ClientError>>,
+    /// The last failure; the notice's close button clears it.
+    error: RwSignal<Option<ClientError>>,
     /// Asks again.
-    retry: Callback<()>,
+    retry: UnsyncCallback<()>,
     /// What is loading, for the loading line ("battle pass", "collections").
     what: &'static str,
 ) -> impl IntoView {
@@ -154,6 +154,11 @@ pub fn RemoteStatus(
                 <button type="button" part="retry" class="pw-retry" on:click=move |_| retry.run(()) disabled=move || loading.get()>
                     {move || if loading.get() { "Retrying…" } else { "Retry" }}
                 </button>
+                <Show when=move || has_data.get()>
+                    <button type="button" part="dismiss" class="pw-dismiss" aria-label="Dismiss" on:click=move |_| error.set(None)>
+                        "×"
+                    </button>
+                </Show>
             </div>
         </Show>
     }

@@ -27,16 +27,16 @@ test("the demo page through the real proxy shows upstream progress, and no reque
   await page.locator("#collections .pw-card").first().waitFor();
   await page.locator("#collection .pw-program").waitFor();
 
-  const battlepass = await page.locator("#battlepass").textContent();
+  const battlepass = await page.locator("#battlepass .pw").textContent();
   for (const expected of ["Tides of the Deep", "Player demo-player", "Level 3", "2,750 XP", "250 XP to level 4", "Tide Token", "Coral Crown 2", "Catch 5 rare fish", "Abyss Lantern"]) {
     assert.ok(battlepass.includes(expected), `battle pass lacks ${expected}:\n${battlepass}`);
   }
   assert.equal(await page.locator("#battlepass .pw-level").count(), 6);
-  const collections = await page.locator("#collections").textContent();
+  const collections = await page.locator("#collections .pw").textContent();
   for (const expected of ["Ocean Collection", "60%", "3 / 5 collected", "Kraken", "Frozen Depths"]) {
     assert.ok(collections.includes(expected), `collections lack ${expected}:\n${collections}`);
   }
-  const one = await page.locator("#collection").textContent();
+  const one = await page.locator("#collection .pw").textContent();
   assert.ok(one.includes("Frozen Depths") && !one.includes("Ocean Collection"), one);
   assert.ok(one.includes("ICE-777"), "a claimed reward shows its value");
   assert.equal(await page.locator("#collection .pw-card.pw-owned").count(), 1);
@@ -89,11 +89,11 @@ test("cargo xtask demo's configuration: demo mode with no keys shows sample data
   await page.locator("#collections .pw-card").first().waitFor();
   await page.locator("#collection .pw-card").first().waitFor();
 
-  assert.ok((await page.locator("#battlepass").textContent()).includes("Season 4: Frostfall"));
-  assert.ok((await page.locator("#battlepass").textContent()).includes("1,250 XP"));
+  assert.ok((await page.locator("#battlepass .pw").textContent()).includes("Season 4: Frostfall"));
+  assert.ok((await page.locator("#battlepass .pw").textContent()).includes("1,250 XP"));
   assert.equal(await page.locator("#battlepass .pw-level").count(), 10);
-  assert.ok((await page.locator("#collections").textContent()).includes("Heroes of the Realm"));
-  assert.ok((await page.locator("#collection").textContent()).includes("Winter Challenge"));
+  assert.ok((await page.locator("#collections .pw").textContent()).includes("Heroes of the Realm"));
+  assert.ok((await page.locator("#collection .pw").textContent()).includes("Winter Challenge"));
   assert.equal(await page.locator("#collection .pw-program").count(), 1);
   assert.ok(demoHeaders.length > 0 && demoHeaders.every((h) => h === "demo"), String(demoHeaders));
   await page.screenshot({ path: join(ROOT, "target/e2e/demo-sample.png"), fullPage: true });

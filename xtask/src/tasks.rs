@@ -9,6 +9,7 @@ use crate::setup::{self, root, run, Result};
 
 const PKG_WASM: &str = "pkg/progress_widgets_bg.wasm";
 const PKG_JS: &str = "pkg/progress_widgets.js";
+const PKG_ENTRY: &str = "pkg/progress-widgets.js";
 
 /// `cargo xtask build`: the release package in `pkg/` (wasm-pack, `--target web`), then wasm-opt.
 pub fn build() -> Result<PathBuf> {
@@ -23,14 +24,29 @@ pub fn build() -> Result<PathBuf> {
         .arg(&wasm)
         .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "-o"])
         .arg(&wasm))?;
+    ship_entry_point()?;
     eprintln!("built pkg/ in {:.1}s", started.elapsed().as_secs_f64());
     size()?;
     Ok(root().join("pkg"))
 }
 
+/// Puts the script-tag entry point (`js/progress-widgets.js`, which defines the custom elements)
+/// at the root of the package, next to wasm-bindgen's glue, and lists it in `package.json`.
+fn ship_entry_point() -> Result {
+    let pkg = root().join("pkg");
+    std::fs::copy(root().join("js/progress-widgets.js"), pkg.join("progress-widgets.js")).map_err(|e| format!("cannot copy the entry point: {e}"))?;
+    let manifest = pkg.join("package.json");
+    let text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    if !text.contains("\"progress-widgets.js\"") {
+        let text = text.replacen("\"files\": [", "\"files\": [\n    \"progress-widgets.js\",", 1);
+        std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 /// `cargo xtask size`: raw, gzip and brotli bytes of the package's wasm and JS.
 pub fn size() -> Result {
-    let files: Vec<PathBuf> = [PKG_WASM, PKG_JS].iter().map(|f| root().join(f)).collect();
+    let files: Vec<PathBuf> = [PKG_WASM, PKG_JS, PKG_ENTRY].iter().map(|f| root().join(f)).collect();
     if let Some(missing) = files.iter().find(|f| !f.is_file()) {
         return Err(format!("{} is missing: run `cargo xtask build` first", missing.display()));
     }

@@ -1,0 +1,44 @@
+//! Background refresh: every N seconds while the page is visible, and once when it becomes
+//! visible again.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+/// Calls `refresh` every `every_secs` seconds while the document is visible (`0` turns it off),
+/// and once whenever the document becomes visible again. Hidden tabs cost nothing. The timer and
+/// the listener belong to the current owner and stop when it is disposed (the widget unmounts).
+///
+/// ```no_run
+/// use leptos::prelude::*;
+/// use progress_widgets::widgets::polling::poll_while_visible;
+/// let every = RwSignal::new(60u32);
+/// poll_while_visible(every.into(), move || leptos::logging::log!("refresh"));
+/// ```
+pub fn poll_while_visible(every_secs: Signal<u32>, refresh: impl Fn() + Clone + 'static) {
+    let timer = StoredValue::new(None::<IntervalHandle>);
+    let stop = move || timer.try_update_value(|t| t.take().map(|t| t.clear()));
+    let tick = refresh.clone();
+    Effect::new(move |_| {
+        stop();
+        let secs = every_secs.get();
+        if secs > 0 {
+            let tick = tick.clone();
+            let handle = set_interval_with_handle(move || if !hidden() { tick() }, Duration::from_secs(secs.into()));
+            timer.set_value(handle.ok());
+        }
+    });
+    let listener = window_event_listener_untyped("visibilitychange", move |_| {
+        if !hidden() && every_secs.get_untracked() > 0 {
+            refresh();
+        }
+    });
+    on_cleanup(move || {
+        stop();
+        listener.remove();
+    });
+}
+
+fn hidden() -> bool {
+    document().hidden()
+}
