@@ -32,8 +32,8 @@ export function startServer(bin, { env = {}, args = [] } = {}) {
   });
 }
 
-/** The fake upstream, and the real proxy in front of it serving the demo site. */
-export async function startLiveStack() {
+/** The fake upstream, and the real proxy in front of it serving `site` (the demo site by default). */
+export async function startLiveStack(site = required("PW_SITE_DIR")) {
   const upstream = await startServer(required("PW_FAKE_UPSTREAM_BIN"));
   const proxy = await startServer(required("PW_PROXY_BIN"), {
     env: {
@@ -43,9 +43,10 @@ export async function startLiveStack() {
       WHALEPASS_BASE_URL: upstream.url,
       GIFTOIN_BASE_URL: `${upstream.url}/api/v1`,
     },
-    args: ["--static", required("PW_SITE_DIR")],
+    args: ["--static", site],
   });
-  return { upstream, proxy, stop: () => { proxy.stop(); upstream.stop(); } };
+  const requests = async () => (await (await fetch(`${upstream.url}/__requests`)).json());
+  return { upstream, proxy, requests, stop: () => { proxy.stop(); upstream.stop(); } };
 }
 
 /** The proxy exactly as `cargo xtask demo` runs it: demo mode, no keys, serving the site. */
@@ -75,15 +76,19 @@ export function recordTraffic(page) {
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (msg) => { if (msg.type() === "error") errors.push(msg.text()); });
   page.on("requestfinished", async (request) => {
-    const response = await request.response();
-    traffic.push({
-      url: request.url(),
-      method: request.method(),
-      requestHeaders: await request.allHeaders(),
-      status: response?.status(),
-      responseHeaders: response ? await response.allHeaders() : {},
-      body: response ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0),
-    });
+    try {
+      const response = await request.response();
+      traffic.push({
+        url: request.url(),
+        method: request.method(),
+        requestHeaders: await request.allHeaders(),
+        status: response?.status(),
+        responseHeaders: response ? await response.allHeaders() : {},
+        body: response ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0),
+      });
+    } catch {
+      // The page closed while this request was being read: the test is over.
+    }
   });
   page.on("requestfailed", (request) => traffic.push({ url: request.url(), method: request.method(), failed: request.failure()?.errorText, requestHeaders: {}, responseHeaders: {}, body: Buffer.alloc(0) }));
   return { traffic, errors };
