@@ -16,7 +16,7 @@ const live = new Set();
 let ready;
 
 /** Attributes both elements read, and their option names. */
-const COMMON = { "proxy-url": "proxyUrl", refresh: "refresh", theme: null, locale: null };
+const COMMON = { "proxy-url": "proxyUrl", refresh: "refresh", theme: null, locale: null, "player-token": "playerToken" };
 
 /** A base class for both elements: attributes in, a mounted widget out. */
 class ProgressElement extends HTMLElement {

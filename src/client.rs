@@ -156,12 +156,20 @@ impl From<DecodeError> for ClientError {
 pub struct ProxyClient {
     base: ProxyUrl,
     events: Option<ProgressEvents>,
+    player_token: Option<String>,
 }
 
 impl ProxyClient {
     /// A client for the proxy at `base`.
     pub fn new(base: ProxyUrl) -> Self {
-        ProxyClient { base, events: None }
+        ProxyClient { base, events: None, player_token: None }
+    }
+
+    /// Sends `Authorization: Bearer <token>` to the proxy (for proxies that check who is asking;
+    /// the reference proxy never forwards it upstream).
+    pub fn with_player_token(mut self, token: Option<String>) -> Self {
+        self.player_token = token.filter(|t| !t.is_empty());
+        self
     }
 
     /// Announces every load (with the body as JSON sent it) and failure of this client as DOM
@@ -244,8 +252,11 @@ impl ProxyClient {
         route.check().map_err(|err| ClientError::InvalidRequest(err.to_string()))?;
         // The query goes through gloo-net's `query`: given a URL that already has one, gloo-net
         // appends a stray `&`.
-        let response = Request::get(&self.base.path_url(route))
-            .query(route.query())
+        let mut request = Request::get(&self.base.path_url(route)).query(route.query());
+        if let Some(token) = &self.player_token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        let response = request
             .header("Accept", "application/json")
             .credentials(RequestCredentials::Omit)
             .abort_signal(Some(abort))

@@ -109,6 +109,7 @@ struct RawOptions {
     platform_user_id: Option<OptionValue>,
     program_id: Option<OptionValue>,
     refresh: Option<OptionValue>,
+    player_token: Option<OptionValue>,
 }
 
 /// One option's value: text, an integer (ids are often numbers in JS), or something else, which
@@ -200,6 +201,17 @@ impl Options {
         }
     }
 
+    /// A bearer token for the proxy: printable ASCII, no spaces (it becomes a header value).
+    fn player_token(&self) -> Result<Option<String>, JsError> {
+        let token = self.optional("playerToken", &self.raw.player_token)?;
+        match token {
+            Some(t) if !t.bytes().all(|b| b.is_ascii_graphic()) => {
+                Err(self.error("playerToken", "must be printable ASCII without spaces"))
+            }
+            token => Ok(token),
+        }
+    }
+
     fn proxy_url(&self) -> Result<ProxyUrl, JsError> {
         let raw = self.required("proxyUrl", &self.raw.proxy_url)?;
         ProxyUrl::new(&raw).map_err(|problem| self.error("proxyUrl", problem))
@@ -233,6 +245,7 @@ struct BattlepassInputs {
     game_id: String,
     battlepass_id: Option<String>,
     refresh: Option<u32>,
+    player_token: Option<String>,
 }
 
 impl Inputs for BattlepassInputs {
@@ -245,6 +258,7 @@ impl Inputs for BattlepassInputs {
             game_id: options.required("gameId", &options.raw.game_id)?,
             battlepass_id: options.optional("battlepassId", &options.raw.battlepass_id)?,
             refresh: options.refresh()?,
+            player_token: options.player_token()?,
         })
     }
 
@@ -264,6 +278,7 @@ impl Inputs for BattlepassInputs {
                 game_id=field(inputs, |i| i.game_id.clone())
                 battlepass_id=field(inputs, |i| i.battlepass_id.clone())
                 refresh=field(inputs, |i| i.refresh)
+                player_token=field(inputs, |i| i.player_token.clone())
                 events
                 refresh_now
             />
@@ -279,6 +294,7 @@ struct CollectionInputs {
     platform_user_id: String,
     program_id: Option<String>,
     refresh: Option<u32>,
+    player_token: Option<String>,
 }
 
 impl Inputs for CollectionInputs {
@@ -291,6 +307,7 @@ impl Inputs for CollectionInputs {
             platform_user_id: options.required("platformUserId", &options.raw.platform_user_id)?,
             program_id: options.optional("programId", &options.raw.program_id)?,
             refresh: options.refresh()?,
+            player_token: options.player_token()?,
         })
     }
 
@@ -310,6 +327,7 @@ impl Inputs for CollectionInputs {
                 platform_user_id=field(inputs, |i| i.platform_user_id.clone())
                 program_id=field(inputs, |i| i.program_id.clone())
                 refresh=field(inputs, |i| i.refresh)
+                player_token=field(inputs, |i| i.player_token.clone())
                 events
                 refresh_now
             />
@@ -358,8 +376,9 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
 
 /// Mounts a battle-pass widget into `element`.
 ///
-/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refresh?}` (`refresh`: seconds between
-/// background refreshes, `0` for none, default 60). Throws an `Error` naming the option that is
+/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refresh?, playerToken?}` (`refresh`:
+/// seconds between background refreshes, `0` for none, default 60; `playerToken`: sent to the
+/// proxy as `Authorization: Bearer`). Throws an `Error` naming the option that is
 /// missing or invalid. `progress-load` and `progress-error` events are dispatched on `element`.
 #[wasm_bindgen(js_name = mountBattlepass)]
 pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
@@ -369,7 +388,7 @@ pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHand
 /// Mounts a collection widget into `element`: all of a user's collections, or one with
 /// `programId`.
 ///
-/// `options`: `{proxyUrl, platform, platformUserId, programId?, refresh?}`. Throws an `Error`
+/// `options`: `{proxyUrl, platform, platformUserId, programId?, refresh?, playerToken?}`. Throws an `Error`
 /// naming the option that is missing or invalid. `progress-load` and `progress-error` events are
 /// dispatched on `element`.
 #[wasm_bindgen(js_name = mountCollections)]

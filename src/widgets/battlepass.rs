@@ -234,6 +234,9 @@ pub fn BattlepassProgress(
     /// Seconds between background refreshes; `0` turns them off. Default 60.
     #[prop(into, optional)]
     refresh: MaybeProp<u32>,
+    /// Sent to the proxy as `Authorization: Bearer <token>`.
+    #[prop(into, optional)]
+    player_token: MaybeProp<String>,
     /// Where to dispatch `progress-load` and `progress-error`.
     #[prop(optional)]
     events: Option<ProgressEvents>,
@@ -246,13 +249,16 @@ pub fn BattlepassProgress(
     let events = StoredValue::new_local(events);
 
     let load = move || {
-        let client = ProxyClient::new(proxy_url.get_untracked()).announcing(events.get_value());
+        let client = ProxyClient::new(proxy_url.get_untracked())
+            .announcing(events.get_value())
+            .with_player_token(player_token.get_untracked());
         let (player, game, selected) = (player_id.get_untracked(), game_id.get_untracked(), battlepass_id.get_untracked());
         progress.load(move |abort| async move { client.player_progress(&player, &game, selected.as_deref(), &abort).await });
     };
     // (Re)load whenever an input changes; a change of player or proxy forgets what was shown.
     Effect::new(move |previous: Option<()>| {
         proxy_url.track();
+        player_token.track();
         player_id.track();
         game_id.track();
         battlepass_id.track();
@@ -283,7 +289,7 @@ pub fn BattlepassProgress(
     });
     Effect::new(move |_| {
         if let Some(id) = season_id.get() {
-            let client = ProxyClient::new(proxy_url.get_untracked());
+            let client = ProxyClient::new(proxy_url.get_untracked()).with_player_token(player_token.get_untracked());
             season.load(move |abort| async move { client.battlepass(&id, &abort).await });
         }
     });

@@ -166,6 +166,9 @@ pub fn CollectionProgress(
     /// Seconds between background refreshes; `0` turns them off. Default 60.
     #[prop(into, optional)]
     refresh: MaybeProp<u32>,
+    /// Sent to the proxy as `Authorization: Bearer <token>`.
+    #[prop(into, optional)]
+    player_token: MaybeProp<String>,
     /// Where to dispatch `progress-load` and `progress-error`.
     #[prop(optional)]
     events: Option<ProgressEvents>,
@@ -177,7 +180,9 @@ pub fn CollectionProgress(
     let events = StoredValue::new_local(events);
 
     let load = move || {
-        let client = ProxyClient::new(proxy_url.get_untracked()).announcing(events.get_value());
+        let client = ProxyClient::new(proxy_url.get_untracked())
+            .announcing(events.get_value())
+            .with_player_token(player_token.get_untracked());
         let (platform, user, program) = (platform.get_untracked(), platform_user_id.get_untracked(), program_id.get_untracked());
         programs.load(move |abort| async move {
             match program {
@@ -189,6 +194,7 @@ pub fn CollectionProgress(
     // (Re)load whenever an input changes; a change of user or proxy forgets what was shown.
     Effect::new(move |previous: Option<()>| {
         proxy_url.track();
+        player_token.track();
         platform.track();
         platform_user_id.track();
         program_id.track();

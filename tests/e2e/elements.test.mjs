@@ -176,3 +176,23 @@ test("progress-load and progress-error fire with the documented detail; refresh(
   assert.deepEqual(errors.filter((e) => !e.includes("500")), [], "nothing thrown into the page");
   await page.close();
 });
+
+test("player-token goes to the proxy as a bearer token and never further", async () => {
+  const { page, traffic } = await open("/empty.html");
+  await page.evaluate(() => {
+    const el = document.createElement("battlepass-progress");
+    el.id = "token";
+    for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "p-token", "game-id": "g-1", "player-token": "tok-123", refresh: "0" })) el.setAttribute(k, v);
+    document.body.append(el);
+  });
+  await page.locator("#token .pw-level").first().waitFor();
+  await page.waitForLoadState("networkidle");
+  const sent = traffic.find((r) => r.url.includes("/whalepass/players/p-token/progress"));
+  assert.equal(sent.requestHeaders.authorization, "Bearer tok-123");
+  const upstream = (await stack.requests()).filter((r) => r.path.includes("p-token"));
+  assert.ok(upstream.length > 0);
+  for (const request of upstream) {
+    assert.ok(!request.headers.some(([name, value]) => name === "authorization" || value.includes("tok-123")), "the token stays at the proxy");
+  }
+  await page.close();
+});

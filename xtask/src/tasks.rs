@@ -30,18 +30,10 @@ pub fn build() -> Result<PathBuf> {
     Ok(root().join("pkg"))
 }
 
-/// Puts the script-tag entry point (`js/progress-widgets.js`, which defines the custom elements)
-/// at the root of the package, next to wasm-bindgen's glue, and lists it in `package.json`.
+/// Completes the package: the script-tag entry point, its types, the Custom Elements Manifest,
+/// the package README and `package.json`'s entry points (`js/finish-package.mjs`).
 fn ship_entry_point() -> Result {
-    let pkg = root().join("pkg");
-    std::fs::copy(root().join("js/progress-widgets.js"), pkg.join("progress-widgets.js")).map_err(|e| format!("cannot copy the entry point: {e}"))?;
-    let manifest = pkg.join("package.json");
-    let text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-    if !text.contains("\"progress-widgets.js\"") {
-        let text = text.replacen("\"files\": [", "\"files\": [\n    \"progress-widgets.js\",", 1);
-        std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
-    }
-    Ok(())
+    run(Command::new("node").arg(root().join("js/finish-package.mjs")).arg(root().join("pkg")))
 }
 
 /// `cargo xtask size`: raw, gzip and brotli bytes of the package's wasm and JS.

@@ -1,0 +1,135 @@
+// Types for the progress-widgets entry point (progress-widgets.js).
+import type { WidgetHandle } from "./progress_widgets.js";
+
+export type { WidgetHandle };
+export { default as init } from "./progress_widgets.js";
+
+/** An id: a string, or an integer (kept exact only up to 2^53: pass long ids as strings). */
+export type Id = string | number;
+
+/** Options of `mountBattlepass`. */
+export interface BattlepassOptions {
+  /** Base URL of the progress proxy, absolute or relative to the page. */
+  proxyUrl: string;
+  /** The game's own player id. */
+  playerId: Id;
+  /** The Whalepass game id. */
+  gameId: Id;
+  /** A specific (e.g. draft) battle pass instead of the game's active one. */
+  battlepassId?: Id;
+  /** Seconds between background refreshes; 0 turns them off. Default 60. */
+  refresh?: number | string;
+  /** Sent to the proxy as `Authorization: Bearer <token>`. */
+  playerToken?: string;
+}
+
+/** Options of `mountCollections`. */
+export interface CollectionOptions {
+  proxyUrl: string;
+  /** The platform, e.g. "discord" or "roblox". */
+  platform: string;
+  /** The user's id on that platform. */
+  platformUserId: Id;
+  /** Show only this collection. */
+  programId?: Id;
+  refresh?: number | string;
+  playerToken?: string;
+}
+
+/** `detail` of the `progress-error` event. */
+export interface ProgressErrorDetail {
+  kind: "config" | "network" | "http" | "decode";
+  /** The HTTP status, for `http`. */
+  status?: number;
+  message: string;
+}
+
+/** Page-wide defaults for every element. */
+export interface PageDefaults {
+  proxyUrl?: string;
+  theme?: "light" | "dark" | "auto";
+  locale?: string;
+}
+
+/** A widget mounted with `mountBattlepass` / `mountCollections`. */
+export interface MountedWidget {
+  /** Fetches again now; `progress-load` or `progress-error` tells the outcome. */
+  refresh(): void;
+  /** Changes the options; a changed id fetches again. Throws on an invalid option. */
+  update(options: BattlepassOptions | CollectionOptions): void;
+  /** Removes the widget and stops its requests and timers. */
+  unmount(): void;
+  readonly mounted: boolean;
+}
+
+export declare function mountBattlepass(element: HTMLElement, options: BattlepassOptions): MountedWidget;
+export declare function mountCollections(element: HTMLElement, options: CollectionOptions): MountedWidget;
+/** Sets page-wide defaults; connected elements update. */
+export declare function configure(options: PageDefaults): void;
+/** Defines both elements unless already defined (importing the module does this). */
+export declare function defineElements(): void;
+
+export interface ProgressElementEventMap extends HTMLElementEventMap {
+  "progress-load": CustomEvent<unknown>;
+  "progress-error": CustomEvent<ProgressErrorDetail>;
+}
+
+declare abstract class ProgressElement extends HTMLElement {
+  /** Fetches again now; settles when the new data is shown. */
+  refresh(): Promise<unknown>;
+  addEventListener<K extends keyof ProgressElementEventMap>(type: K, listener: (this: this, ev: ProgressElementEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+}
+
+/** `<battlepass-progress>` */
+export declare class BattlepassProgressElement extends ProgressElement {}
+/** `<collection-progress>` */
+export declare class CollectionProgressElement extends ProgressElement {}
+
+/** Attributes as JSX props (React and others). */
+interface CommonAttributes {
+  "proxy-url"?: string;
+  refresh?: number | string;
+  theme?: "light" | "dark" | "auto";
+  locale?: string;
+  "player-token"?: string;
+  id?: string;
+  class?: string;
+  className?: string;
+  style?: unknown;
+  ref?: unknown;
+  key?: string | number;
+  children?: unknown;
+}
+export interface BattlepassProgressAttributes extends CommonAttributes {
+  "player-id": Id;
+  "game-id": Id;
+  "battlepass-id"?: Id;
+}
+export interface CollectionProgressAttributes extends CommonAttributes {
+  platform: string;
+  "platform-user-id": Id;
+  "program-id"?: Id;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "battlepass-progress": BattlepassProgressElement;
+    "collection-progress": CollectionProgressElement;
+  }
+  namespace JSX {
+    interface IntrinsicElements {
+      "battlepass-progress": BattlepassProgressAttributes;
+      "collection-progress": CollectionProgressAttributes;
+    }
+  }
+}
+
+declare module "react" {
+  namespace JSX {
+    interface IntrinsicElements {
+      "battlepass-progress": BattlepassProgressAttributes;
+      "collection-progress": CollectionProgressAttributes;
+    }
+  }
+}
