@@ -13,7 +13,6 @@ import init, { mountBattlepass, mountCollections } from "./progress_widgets.js";
 const defaults = { proxyUrl: undefined, theme: undefined, locale: undefined };
 /** Connected elements, so `configure()` can re-render them. */
 const live = new Set();
-let ready;
 
 /** Attributes both elements read, and their option names. */
 const COMMON = { "proxy-url": "proxyUrl", refresh: "refresh", theme: null, locale: null, "player-token": "playerToken" };
@@ -80,9 +79,7 @@ class ProgressElement extends HTMLElement {
     return options;
   }
 
-  async #render() {
-    ready ??= init();
-    await ready;
+  #render() {
     if (!this.isConnected) return;
     const options = this.#options();
     const missing = Object.entries(this.constructor.ids)
@@ -159,4 +156,10 @@ export function configure(options = {}) {
 
 export { init, mountBattlepass, mountCollections };
 
-defineElements();
+// The wasm is ready when this module's import resolves, so `mountBattlepass` works right after
+// `import`. A second copy of this script (another URL) finds the elements defined and starts no
+// second wasm instance.
+if (!customElements.get("battlepass-progress")) {
+  await init();
+  defineElements();
+}
