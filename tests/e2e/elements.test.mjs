@@ -196,3 +196,24 @@ test("player-token goes to the proxy as a bearer token and never further", async
   }
   await page.close();
 });
+
+test("a failed background refresh keeps the progress on screen with a dismissable notice", async () => {
+  const { page } = await open("/empty.html");
+  await page.evaluate(() => {
+    const el = document.createElement("battlepass-progress");
+    el.id = "stale";
+    for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "fail-after-first", "game-id": "g-1", refresh: "1" })) el.setAttribute(k, v);
+    document.body.append(el);
+  });
+  await page.locator("#stale .pw-level").first().waitFor();
+  const notice = page.locator("#stale [part~='error']");
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /Couldn't refresh.*HTTP 503.*Maintenance/s);
+  assert.equal(await page.locator("#stale .pw-level").count(), 6, "the progress stays");
+  assert.equal(await page.locator("#stale .pw-loading").count(), 0, "no loading flash");
+  await page.evaluate(() => document.querySelector("#stale").setAttribute("refresh", "0"));
+  await page.locator("#stale [part~='dismiss']").click();
+  await notice.waitFor({ state: "detached" });
+  assert.equal(await page.locator("#stale .pw-level").count(), 6);
+  await page.close();
+});

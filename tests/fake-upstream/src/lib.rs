@@ -15,6 +15,7 @@
 //! | `echo-key` | 401 whose message repeats the key it was sent |
 //! | `cookie` | 200 with `Set-Cookie` and hop-by-hop headers |
 //! | `flaky-once` | 500 the first time each path is asked for, the normal answer after |
+//! | `fail-after-first` | the normal answer the first time each path is asked for, 503 after |
 //! | `wrapped` (Giftoin) | the result wrapped as `{data, status}` |
 //!
 //! ```no_run
@@ -223,6 +224,9 @@ async fn answer(fake: &Fake, service: Service, uri: &Uri, headers: &HeaderMap, i
         }
         "flaky-once" if fake.times_asked(uri.path()) == 1 => {
             json_body(StatusCode::INTERNAL_SERVER_ERROR, service.error_body(500, "Temporary failure"))
+        }
+        "fail-after-first" if fake.times_asked(uri.path()) > 1 => {
+            json_body(StatusCode::SERVICE_UNAVAILABLE, service.error_body(503, "Maintenance"))
         }
         "status-500" => json_body(StatusCode::INTERNAL_SERVER_ERROR, service.error_body(500, "Internal server error")),
         "html-502" => (StatusCode::BAD_GATEWAY, [("content-type", "text/html")], "<html>Bad gateway</html>").into_response(),
