@@ -21,6 +21,8 @@ export interface BattlepassOptions {
   refresh?: number | string;
   /** Sent to the proxy as `Authorization: Bearer <token>`. */
   playerToken?: string;
+  /** BCP 47 tag for numbers and dates. */
+  locale?: string;
 }
 
 /** Options of `mountCollections`. */
@@ -34,6 +36,7 @@ export interface CollectionOptions {
   programId?: Id;
   refresh?: number | string;
   playerToken?: string;
+  locale?: string;
 }
 
 /** `detail` of the `progress-error` event. */

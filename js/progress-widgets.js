@@ -15,7 +15,7 @@ const defaults = { proxyUrl: undefined, theme: undefined, locale: undefined };
 const live = new Set();
 
 /** Attributes both elements read, and their option names. */
-const COMMON = { "proxy-url": "proxyUrl", refresh: "refresh", theme: null, locale: null, "player-token": "playerToken" };
+const COMMON = { "proxy-url": "proxyUrl", refresh: "refresh", theme: null, locale: "locale", "player-token": "playerToken" };
 
 /** A base class for both elements: attributes in, a mounted widget out. */
 class ProgressElement extends HTMLElement {
@@ -76,6 +76,7 @@ class ProgressElement extends HTMLElement {
       if (option && value !== null && value !== "") options[option] = value;
     }
     options.proxyUrl ??= defaults.proxyUrl;
+    options.locale ??= defaults.locale || this.closest("[lang]")?.lang || document.documentElement.lang || navigator.language;
     return options;
   }
 
@@ -99,7 +100,7 @@ class ProgressElement extends HTMLElement {
       this.#message?.remove();
       this.#message = null;
       this.#container.dataset.theme = this.getAttribute("theme") || defaults.theme || "auto";
-      this.#container.lang = this.getAttribute("locale") || defaults.locale || "";
+      this.#container.lang = options.locale;
     } catch (error) {
       this.#fail(null, error.message);
     }

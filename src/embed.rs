@@ -110,6 +110,7 @@ struct RawOptions {
     program_id: Option<OptionValue>,
     refresh: Option<OptionValue>,
     player_token: Option<OptionValue>,
+    locale: Option<OptionValue>,
 }
 
 /// One option's value: text, an integer (ids are often numbers in JS), or something else, which
@@ -212,6 +213,17 @@ impl Options {
         }
     }
 
+    /// A BCP 47 tag (`en`, `de-DE`, `zh-Hant-TW`); the browser's `Intl` does the rest.
+    fn locale(&self) -> Result<Option<String>, JsError> {
+        let tag = self.optional("locale", &self.raw.locale)?;
+        match tag {
+            Some(t) if t.len() > 35 || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => {
+                Err(self.error("locale", "must be a BCP 47 language tag such as `en` or `de-DE`"))
+            }
+            tag => Ok(tag.map(|t| t.replace('_', "-"))),
+        }
+    }
+
     fn proxy_url(&self) -> Result<ProxyUrl, JsError> {
         let raw = self.required("proxyUrl", &self.raw.proxy_url)?;
         ProxyUrl::new(&raw).map_err(|problem| self.error("proxyUrl", problem))
@@ -246,6 +258,7 @@ struct BattlepassInputs {
     battlepass_id: Option<String>,
     refresh: Option<u32>,
     player_token: Option<String>,
+    locale: Option<String>,
 }
 
 impl Inputs for BattlepassInputs {
@@ -259,6 +272,7 @@ impl Inputs for BattlepassInputs {
             battlepass_id: options.optional("battlepassId", &options.raw.battlepass_id)?,
             refresh: options.refresh()?,
             player_token: options.player_token()?,
+            locale: options.locale()?,
         })
     }
 
@@ -279,6 +293,7 @@ impl Inputs for BattlepassInputs {
                 battlepass_id=field(inputs, |i| i.battlepass_id.clone())
                 refresh=field(inputs, |i| i.refresh)
                 player_token=field(inputs, |i| i.player_token.clone())
+                locale=field(inputs, |i| i.locale.clone())
                 events
                 refresh_now
             />
@@ -295,6 +310,7 @@ struct CollectionInputs {
     program_id: Option<String>,
     refresh: Option<u32>,
     player_token: Option<String>,
+    locale: Option<String>,
 }
 
 impl Inputs for CollectionInputs {
@@ -308,6 +324,7 @@ impl Inputs for CollectionInputs {
             program_id: options.optional("programId", &options.raw.program_id)?,
             refresh: options.refresh()?,
             player_token: options.player_token()?,
+            locale: options.locale()?,
         })
     }
 
@@ -328,6 +345,7 @@ impl Inputs for CollectionInputs {
                 program_id=field(inputs, |i| i.program_id.clone())
                 refresh=field(inputs, |i| i.refresh)
                 player_token=field(inputs, |i| i.player_token.clone())
+                locale=field(inputs, |i| i.locale.clone())
                 events
                 refresh_now
             />
@@ -376,9 +394,9 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
 
 /// Mounts a battle-pass widget into `element`.
 ///
-/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refresh?, playerToken?}` (`refresh`:
-/// seconds between background refreshes, `0` for none, default 60; `playerToken`: sent to the
-/// proxy as `Authorization: Bearer`). Throws an `Error` naming the option that is
+/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refresh?, playerToken?, locale?}`
+/// (`refresh`: seconds between background refreshes, `0` for none, default 60; `playerToken`:
+/// sent to the proxy as `Authorization: Bearer`; `locale`: BCP 47 tag for numbers and dates). Throws an `Error` naming the option that is
 /// missing or invalid. `progress-load` and `progress-error` events are dispatched on `element`.
 #[wasm_bindgen(js_name = mountBattlepass)]
 pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
@@ -388,7 +406,7 @@ pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHand
 /// Mounts a collection widget into `element`: all of a user's collections, or one with
 /// `programId`.
 ///
-/// `options`: `{proxyUrl, platform, platformUserId, programId?, refresh?, playerToken?}`. Throws an `Error`
+/// `options`: `{proxyUrl, platform, platformUserId, programId?, refresh?, playerToken?, locale?}`. Throws an `Error`
 /// naming the option that is missing or invalid. `progress-load` and `progress-error` events are
 /// dispatched on `element`.
 #[wasm_bindgen(js_name = mountCollections)]

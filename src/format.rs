@@ -1,4 +1,58 @@
-//! Text for numbers, dates and durations, as plain functions so they are tested natively.
+//! Text for numbers, dates and durations: plain functions (tested natively), and [`Locale`],
+//! which formats through the browser's `Intl` for a BCP 47 tag and falls back to the plain
+//! functions elsewhere.
+
+/// The locale numbers and dates are written in: a BCP 47 tag, or none for the plain formats
+/// below (`1,250`, `2026-11-21`).
+///
+/// ```
+/// use progress_widgets::format::Locale;
+/// // Natively (and without a tag) the plain formats are used.
+/// assert_eq!(Locale::default().number(1250.0), "1,250");
+/// assert_eq!(Locale::default().millis_date(0), "1970-01-01");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Locale(pub Option<String>);
+
+impl Locale {
+    /// A count, grouped as the locale does.
+    pub fn number(&self, value: f64) -> String {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(tag) = &self.0 {
+            if value.is_finite() {
+                let rounded = (value * 100.0).round() / 100.0;
+                return String::from(js_sys::Number::from(rounded).to_locale_string(tag));
+            }
+        }
+        number(value)
+    }
+
+    /// The calendar date of an ISO-8601 timestamp, as the locale writes dates.
+    pub fn iso_date(&self, iso: &str) -> String {
+        #[cfg(target_arch = "wasm32")]
+        if self.0.is_some() {
+            let millis = js_sys::Date::parse(iso);
+            if millis.is_finite() {
+                return self.millis_date(millis as i64);
+            }
+        }
+        iso_date(iso)
+    }
+
+    /// The UTC calendar date of a millisecond timestamp, as the locale writes dates.
+    pub fn millis_date(&self, millis: i64) -> String {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(tag) = &self.0 {
+            let options = js_sys::Object::new();
+            for (key, value) in [("year", "numeric"), ("month", "short"), ("day", "numeric"), ("timeZone", "UTC")] {
+                let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+            }
+            let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
+            return String::from(date.to_locale_date_string(tag, &options));
+        }
+        millis_date(millis)
+    }
+}
 
 /// A count with thousands separators; fractions keep up to two decimals.
 ///

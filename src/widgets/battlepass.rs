@@ -14,7 +14,7 @@ use super::remote::{Remote, RemoteStatus};
 use super::DEFAULT_REFRESH_SECS;
 use super::{image_src, keyed, STYLES};
 use crate::client::{ProxyClient, ProxyUrl};
-use crate::format;
+use crate::format::{self, Locale};
 use crate::model::whalepass::{Battlepass, BattlepassProgress as Progress, Challenge, Level, PlayerProgress, Reward};
 
 /// Where a level stands for the player.
@@ -180,29 +180,30 @@ pub fn xp_summary(progress: &Progress) -> XpSummary {
 /// use progress_widgets::model::whalepass::Reward;
 /// use progress_widgets::widgets::battlepass::reward_amount;
 /// let reward = Reward { amount: Some(100.0), ..Default::default() };
-/// assert_eq!(reward_amount(&reward).as_deref(), Some("×100"));
+/// let locale = Default::default();
+/// assert_eq!(reward_amount(&reward, &locale).as_deref(), Some("×100"));
 /// let fractional = Reward { amount: Some(1.0), amount_in_decimal: Some(1.5), ..Default::default() };
-/// assert_eq!(reward_amount(&fractional).as_deref(), Some("×1.5"));
+/// assert_eq!(reward_amount(&fractional, &locale).as_deref(), Some("×1.5"));
 /// ```
-pub fn reward_amount(reward: &Reward) -> Option<String> {
+pub fn reward_amount(reward: &Reward, locale: &Locale) -> Option<String> {
     // `amountInDecimal` carries fractions `amount` cannot; prefer it when it has one.
     let amount = match (reward.amount, reward.amount_in_decimal) {
         (_, Some(decimal)) if decimal.fract() != 0.0 => Some(decimal),
         (Some(amount), _) => Some(amount),
         (None, decimal) => decimal,
     }?;
-    Some(format!("×{}", format::number(amount)))
+    Some(format!("×{}", locale.number(amount)))
 }
 
 /// The battle pass's dates as one line: `2026-11-01 – 2026-12-31`, or `No end date`.
-pub fn season_dates(battlepass: &Battlepass) -> Option<String> {
+pub fn season_dates(battlepass: &Battlepass, locale: &Locale) -> Option<String> {
     if battlepass.no_time_limit == Some(true) {
         return Some("No end date".into());
     }
     match (battlepass.start_date.as_deref(), battlepass.end_date.as_deref()) {
-        (Some(start), Some(end)) => Some(format!("{} – {}", format::iso_date(start), format::iso_date(end))),
-        (None, Some(end)) => Some(format!("Ends {}", format::iso_date(end))),
-        (Some(start), None) => Some(format!("Started {}", format::iso_date(start))),
+        (Some(start), Some(end)) => Some(format!("{} – {}", locale.iso_date(start), locale.iso_date(end))),
+        (None, Some(end)) => Some(format!("Ends {}", locale.iso_date(end))),
+        (Some(start), None) => Some(format!("Started {}", locale.iso_date(start))),
         (None, None) => None,
     }
 }
@@ -237,6 +238,9 @@ pub fn BattlepassProgress(
     /// Sent to the proxy as `Authorization: Bearer <token>`.
     #[prop(into, optional)]
     player_token: MaybeProp<String>,
+    /// BCP 47 tag numbers and dates are written for; none writes `1,250` and `2026-11-21`.
+    #[prop(into, optional)]
+    locale: MaybeProp<String>,
     /// Where to dispatch `progress-load` and `progress-error`.
     #[prop(optional)]
     events: Option<ProgressEvents>,
@@ -308,43 +312,50 @@ pub fn BattlepassProgress(
             data-battlepass-id=move || season_id.get()
         >
             <style>{STYLES}</style>
-            <Header progress season />
-            <RemoteStatus
-                has_data=Signal::derive(move || progress.has_data())
-                loading=progress.loading
-                error=progress.error
-                retry=UnsyncCallback::new(move |_| load())
-                what="battle pass"
-            />
-            {move || xp.get().map(|xp| view! { <XpBar xp /> })}
-            <Show when=is_empty>
-                <p class="pw-empty">"No battle pass is running for this player yet."</p>
-            </Show>
-            <Show when=move || !track.with(Vec::is_empty)>
-                <h3 class="pw-subtitle">"Levels"</h3>
-                <ol class="pw-levels">
-                    // Keyed by id and state: a level that is reached re-renders, the rest stay.
-                    <For
-                        each=move || track.get().into_iter().enumerate()
-                        key=|(i, step)| (step.level.id.clone().unwrap_or_else(|| format!("#{i}")), step.state)
-                        let:((_, step))
-                    >
-                        <LevelItem step />
-                    </For>
-                </ol>
-            </Show>
-            <Show when=move || !challenges.with(Vec::is_empty)>
-                <h3 class="pw-subtitle">"Challenges"</h3>
-                <ul class="pw-challenges">
-                    <For
-                        each=move || challenges.get()
-                        key=|(key, challenge)| (key.clone(), challenge.completed)
-                        let:((_, challenge))
-                    >
-                        <ChallengeItem challenge />
-                    </For>
-                </ul>
-            </Show>
+            // A new locale rewrites every number and date: render the content again under it.
+            {move || {
+                provide_context(Locale(locale.get()));
+                view! {
+                    <Header progress season />
+                    <RemoteStatus
+                        has_data=Signal::derive(move || progress.has_data())
+                        loading=progress.loading
+                        error=progress.error
+                        retry=UnsyncCallback::new(move |_| load())
+                        what="battle pass"
+                    />
+                    {move || xp.get().map(|xp| view! { <XpBar xp /> })}
+                    <Show when=is_empty>
+                        <p class="pw-empty">"No battle pass is running for this player yet."</p>
+                    </Show>
+                    <Show when=move || !track.with(Vec::is_empty)>
+                        <h3 class="pw-subtitle">"Levels"</h3>
+                        <ol class="pw-levels">
+                            // Keyed by id and state: a level that is reached re-renders, the rest stay.
+                            <For
+                                each=move || track.get().into_iter().enumerate()
+                                key=|(i, step)| (step.level.id.clone().unwrap_or_else(|| format!("#{i}")), step.state)
+                                let:((_, step))
+                            >
+                                <LevelItem step />
+                            </For>
+                        </ol>
+                    </Show>
+                    <Show when=move || !challenges.with(Vec::is_empty)>
+                        <h3 class="pw-subtitle">"Challenges"</h3>
+                        <ul class="pw-challenges">
+                            <For
+                                each=move || challenges.get()
+                                key=|(key, challenge)| (key.clone(), challenge.completed)
+                                let:((_, challenge))
+                            >
+                                <ChallengeItem challenge />
+                            </For>
+                        </ul>
+                    </Show>
+                }
+                .into_any()
+            }}
         </section>
     }
 }
@@ -353,9 +364,14 @@ pub fn BattlepassProgress(
 #[component]
 fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl IntoView {
     let name = move || season.data.with(|s| s.as_ref().and_then(|s| s.name.clone())).unwrap_or_else(|| "Battle pass".into());
-    let dates = move || season.data.with(|s| s.as_ref().and_then(season_dates));
-    let price = move || {
-        season.data.with(|s| s.as_ref().and_then(|s| s.premium_price)).map(|p| format!("Premium {}", format::number(p)))
+    let locale = expect_context::<Locale>();
+    let dates = {
+        let locale = locale.clone();
+        move || season.data.with(|s| s.as_ref().and_then(|s| season_dates(s, &locale)))
+    };
+    let price = {
+        let locale = locale.clone();
+        move || season.data.with(|s| s.as_ref().and_then(|s| s.premium_price)).map(|p| format!("Premium {}", locale.number(p)))
     };
     let player = move || progress.data.with(|p| p.as_ref().and_then(|p| p.player.clone()));
     view! {
@@ -366,6 +382,7 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl 
                 {move || price().map(|p| view! { <span class="pw-price">{p}</span> })}
             </p>
             {move || player().map(|player| {
+                let locale = locale.clone();
                 let connected = player.account_connected == Some(true);
                 view! {
                     <p class="pw-player">
@@ -373,8 +390,8 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl 
                         <span class="pw-account" class:pw-connected=connected>
                             {if connected { "Whalepass account connected" } else { "Whalepass account not connected" }}
                         </span>
-                        {player.created_at.map(|at| view! { <span class="pw-joined">"Joined " {format::iso_date(&at)}</span> })}
-                        {player.updated_at.map(|at| view! { <span class="pw-updated">"Updated " {format::iso_date(&at)}</span> })}
+                        {player.created_at.map(|at| view! { <span class="pw-joined">"Joined " {locale.iso_date(&at)}</span> })}
+                        {player.updated_at.map(|at| view! { <span class="pw-updated">"Updated " {locale.iso_date(&at)}</span> })}
                     </p>
                 }
             })}
@@ -385,9 +402,10 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl 
 /// Level, XP and the bar to the next level.
 #[component]
 fn XpBar(xp: XpSummary) -> impl IntoView {
+    let locale = expect_context::<Locale>();
     let caption = match (xp.next_level, xp.to_next) {
-        (Some(next), Some(to_next)) => format!("{} XP to level {}", format::number(to_next), format::number(next)),
-        (Some(next), None) => format!("Next: level {}", format::number(next)),
+        (Some(next), Some(to_next)) => format!("{} XP to level {}", locale.number(to_next), locale.number(next)),
+        (Some(next), None) => format!("Next: level {}", locale.number(next)),
         (None, _) if xp.all_reached => "Every level reached".to_owned(),
         (None, _) => String::new(),
     };
@@ -395,8 +413,8 @@ fn XpBar(xp: XpSummary) -> impl IntoView {
     view! {
         <div class="pw-xp">
             <p class="pw-xp-line">
-                <span class="pw-level-now">"Level " {format::number(xp.level)}</span>
-                <span class="pw-xp-total">{format::number(xp.current_exp)} " XP"</span>
+                <span class="pw-level-now">"Level " {locale.number(xp.level)}</span>
+                <span class="pw-xp-total">{locale.number(xp.current_exp)} " XP"</span>
                 <span class="pw-xp-next">{caption}</span>
             </p>
             <div
@@ -418,7 +436,8 @@ fn XpBar(xp: XpSummary) -> impl IntoView {
 #[component]
 fn LevelItem(step: LevelStep) -> impl IntoView {
     let LevelStep { level, state } = step;
-    let number = level.level.map(format::number).unwrap_or_else(|| "?".into());
+    let locale = expect_context::<Locale>();
+    let number = level.level.map(|n| locale.number(n)).unwrap_or_else(|| "?".into());
     let inactive = level.active == Some(false);
     view! {
         <li
@@ -429,7 +448,7 @@ fn LevelItem(step: LevelStep) -> impl IntoView {
         >
             <div class="pw-level-head">
                 <span class="pw-level-number">"Level " {number}</span>
-                {level.exp_required.map(|xp| view! { <span class="pw-level-xp">{format::number(xp)} " XP"</span> })}
+                {level.exp_required.map(|xp| view! { <span class="pw-level-xp">{locale.number(xp)} " XP"</span> })}
                 <span class="pw-level-state">
                     {match state {
                         LevelState::Completed => "✓ Completed",
@@ -449,10 +468,11 @@ fn LevelItem(step: LevelStep) -> impl IntoView {
 fn ChallengeItem(challenge: Challenge) -> impl IntoView {
     let completed = challenge.completed == Some(true);
     let premium = challenge.premium == Some(true);
+    let locale = expect_context::<Locale>();
     let dates = match (challenge.start_date.as_deref(), challenge.end_date.as_deref()) {
-        (Some(start), Some(end)) => Some(format!("{} – {}", format::iso_date(start), format::iso_date(end))),
-        (None, Some(end)) => Some(format!("Until {}", format::iso_date(end))),
-        (Some(start), None) => Some(format!("From {}", format::iso_date(start))),
+        (Some(start), Some(end)) => Some(format!("{} – {}", locale.iso_date(start), locale.iso_date(end))),
+        (None, Some(end)) => Some(format!("Until {}", locale.iso_date(end))),
+        (Some(start), None) => Some(format!("From {}", locale.iso_date(start))),
         (None, None) => None,
     };
     view! {
@@ -488,7 +508,7 @@ fn RewardList(title: &'static str, class: &'static str, rewards: Vec<Reward>) ->
 /// One reward: image, name, amount.
 #[component]
 fn RewardItem(reward: Reward) -> impl IntoView {
-    let amount = reward_amount(&reward);
+    let amount = reward_amount(&reward, &expect_context::<Locale>());
     view! {
         <li class="pw-reward" part="reward" data-reward-id=reward.id.clone()>
             {reward.media_url.as_deref().and_then(image_src).map(|src| view! {
@@ -577,8 +597,9 @@ mod tests {
             end_date: Some("2026-12-31T23:59:59.000Z".into()),
             ..Default::default()
         };
-        assert_eq!(season_dates(&bp).as_deref(), Some("2026-11-01 – 2026-12-31"));
+        let locale = Locale::default();
+        assert_eq!(season_dates(&bp, &locale).as_deref(), Some("2026-11-01 – 2026-12-31"));
         bp.no_time_limit = Some(true);
-        assert_eq!(season_dates(&bp).as_deref(), Some("No end date"));
+        assert_eq!(season_dates(&bp, &locale).as_deref(), Some("No end date"));
     }
 }

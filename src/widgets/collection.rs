@@ -14,7 +14,7 @@ use super::remote::{Remote, RemoteStatus};
 use super::DEFAULT_REFRESH_SECS;
 use super::{image_src, keyed, STYLES};
 use crate::client::{ProxyClient, ProxyUrl};
-use crate::format;
+use crate::format::{self, Locale};
 use crate::model::giftoin::{Card, CollectionReward, Program, ProgramStatus, Rarity, ViewType};
 
 /// Whether a program should be listed at `now_ms`: Giftoin's `duration.start.showBefore` and
@@ -104,11 +104,11 @@ fn is_owned(card: &Card) -> bool {
 /// use progress_widgets::model::giftoin::CollectionReward;
 /// use progress_widgets::widgets::collection::reward_state;
 /// let ready = CollectionReward { can_claim: Some(true), ..Default::default() };
-/// assert_eq!(reward_state(&ready), ("claimable", "Ready to claim".to_owned()));
+/// assert_eq!(reward_state(&ready, &Default::default()), ("claimable", "Ready to claim".to_owned()));
 /// ```
-pub fn reward_state(reward: &CollectionReward) -> (&'static str, String) {
+pub fn reward_state(reward: &CollectionReward, locale: &Locale) -> (&'static str, String) {
     if reward.is_claimed == Some(true) {
-        let when = reward.claimed_timestamp.map(|ms| format!(" on {}", format::millis_date(ms))).unwrap_or_default();
+        let when = reward.claimed_timestamp.map(|ms| format!(" on {}", locale.millis_date(ms))).unwrap_or_default();
         ("claimed", format!("Claimed{when}"))
     } else if reward.can_claim == Some(true) {
         ("claimable", "Ready to claim".into())
@@ -169,6 +169,9 @@ pub fn CollectionProgress(
     /// Sent to the proxy as `Authorization: Bearer <token>`.
     #[prop(into, optional)]
     player_token: MaybeProp<String>,
+    /// BCP 47 tag numbers and dates are written for; none writes `1,250` and `2026-11-21`.
+    #[prop(into, optional)]
+    locale: MaybeProp<String>,
     /// Where to dispatch `progress-load` and `progress-error`.
     #[prop(optional)]
     events: Option<ProgressEvents>,
@@ -227,26 +230,33 @@ pub fn CollectionProgress(
     view! {
         <section class="pw pw-collections" part="collections" aria-live="polite">
             <style>{STYLES}</style>
-            <RemoteStatus
-                has_data=Signal::derive(move || programs.has_data())
-                loading=programs.loading
-                error=programs.error
-                retry=UnsyncCallback::new(move |_| load())
-                what="collections"
-            />
-            <Show when=move || programs.has_data() && shown.with(Vec::is_empty)>
-                <p class="pw-empty">"No collections to show yet."</p>
-            </Show>
-            <div class="pw-programs">
-                // Keyed by id plus what changes as the user collects, so only changed programs re-render.
-                <For
-                    each=move || shown.get()
-                    key=|(key, program)| program_key(key, program)
-                    let:((_, program))
-                >
-                    <ProgramItem program />
-                </For>
-            </div>
+            // A new locale rewrites every number and date: render the content again under it.
+            {move || {
+                provide_context(Locale(locale.get()));
+                view! {
+                    <RemoteStatus
+                        has_data=Signal::derive(move || programs.has_data())
+                        loading=programs.loading
+                        error=programs.error
+                        retry=UnsyncCallback::new(move |_| load())
+                        what="collections"
+                    />
+                    <Show when=move || programs.has_data() && shown.with(Vec::is_empty)>
+                        <p class="pw-empty">"No collections to show yet."</p>
+                    </Show>
+                    <div class="pw-programs">
+                        // Keyed by id plus what changes as the user collects, so only changed programs re-render.
+                        <For
+                            each=move || shown.get()
+                            key=|(key, program)| program_key(key, program)
+                            let:((_, program))
+                        >
+                            <ProgramItem program />
+                        </For>
+                    </div>
+                }
+                .into_any()
+            }}
         </section>
     }
 }
@@ -255,12 +265,13 @@ pub fn CollectionProgress(
 #[component]
 fn ProgramItem(program: Program) -> impl IntoView {
     let now = js_sys::Date::now() as i64;
+    let locale = expect_context::<Locale>();
     let (collected, size) = collected_of(&program);
     let fraction = completion(&program);
     let left = time_left(&program, now);
     let duration = program.duration.clone().unwrap_or_default();
-    let starts = duration.start.and_then(|s| s.date).map(format::millis_date);
-    let ends = duration.end.and_then(|e| e.date).map(format::millis_date);
+    let starts = duration.start.and_then(|s| s.date).map(|ms| locale.millis_date(ms));
+    let ends = duration.end.and_then(|e| e.date).map(|ms| locale.millis_date(ms));
     let window = match (starts, ends) {
         (Some(s), Some(e)) => Some(format!("{s} – {e}")),
         (Some(s), None) => Some(format!("From {s} · no end date")),
@@ -299,8 +310,8 @@ fn ProgramItem(program: Program) -> impl IntoView {
                 </div>
                 <p class="pw-collected-line">
                     <span class="pw-percent">{format::percent(fraction)}</span>
-                    <span class="pw-count">{format::number(collected)} " / " {format::number(size)} " collected"</span>
-                    {program.created_timestamp.map(|ms| view! { <span class="pw-created">"Created " {format::millis_date(ms)}</span> })}
+                    <span class="pw-count">{locale.number(collected)} " / " {locale.number(size)} " collected"</span>
+                    {program.created_timestamp.map(|ms| view! { <span class="pw-created">"Created " {locale.millis_date(ms)}</span> })}
                 </p>
             </div>
             <ul class="pw-cards">
@@ -315,6 +326,7 @@ fn ProgramItem(program: Program) -> impl IntoView {
 #[component]
 fn CardItem(card: Card) -> impl IntoView {
     let owned = is_owned(&card);
+    let locale = expect_context::<Locale>();
     let rarity_class = card.rarity.as_ref().map(|r| match r {
         Rarity::Other(_) => "pw-rarity pw-rarity-other".to_owned(),
         known => format!("pw-rarity pw-rarity-{}", known.as_str()),
@@ -327,7 +339,7 @@ fn CardItem(card: Card) -> impl IntoView {
             <span class="pw-card-name">{card.name.unwrap_or_else(|| "Card".into())}</span>
             <span class="pw-card-owned">
                 {if owned { "Owned" } else { "Not owned" }}
-                {card.owned_quantity.filter(|q| *q > 0.0).map(|q| format!(" ×{}", format::number(q)))}
+                {card.owned_quantity.filter(|q| *q > 0.0).map(|q| format!(" ×{}", locale.number(q)))}
             </span>
             {card.rarity.map(|rarity| view! { <span class=rarity_class>{rarity.label()}</span> })}
         </li>
@@ -337,7 +349,7 @@ fn CardItem(card: Card) -> impl IntoView {
 /// The collection's reward and whether it can be claimed.
 #[component]
 fn RewardPanel(reward: CollectionReward) -> impl IntoView {
-    let (state, label) = reward_state(&reward);
+    let (state, label) = reward_state(&reward, &expect_context::<Locale>());
     // The value (a code, a link) is the reward itself: only shown once it is the user's.
     let value = reward.value.clone().filter(|_| state != "locked");
     // Rendering a QR code image comes later; until then the value is shown as text.
@@ -420,8 +432,9 @@ mod tests {
     #[test]
     fn reward_states_read_naturally() {
         let claimed = CollectionReward { is_claimed: Some(true), claimed_timestamp: Some(1644825600000), ..Default::default() };
-        assert_eq!(reward_state(&claimed), ("claimed", "Claimed on 2022-02-14".to_owned()));
-        assert_eq!(reward_state(&CollectionReward::default()).0, "locked");
+        let locale = Locale::default();
+        assert_eq!(reward_state(&claimed, &locale), ("claimed", "Claimed on 2022-02-14".to_owned()));
+        assert_eq!(reward_state(&CollectionReward::default(), &locale).0, "locked");
     }
 
     #[test]

@@ -217,3 +217,31 @@ test("a failed background refresh keeps the progress on screen with a dismissabl
   assert.equal(await page.locator("#stale .pw-level").count(), 6);
   await page.close();
 });
+
+test("numbers and dates follow the locale attribute, else the page's lang", async () => {
+  const { page } = await open("/empty.html");
+  await page.evaluate(() => {
+    const make = (id, attributes, parent = document.body) => {
+      const el = document.createElement("battlepass-progress");
+      el.id = id;
+      for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "p-locale", "game-id": "g-1", refresh: "0", ...attributes })) el.setAttribute(k, v);
+      parent.append(el);
+    };
+    make("german", { locale: "de-DE" });
+    const french = document.createElement("div");
+    french.lang = "fr";
+    document.body.append(french);
+    make("french", {}, french);
+  });
+  const text = async (id) => {
+    await page.locator(`#${id} .pw-price`).waitFor();
+    return page.locator(`#${id} .pw`).textContent();
+  };
+  const german = await text("german");
+  assert.ok(german.includes("2.750 XP") && german.includes("Dez. 2026"), german);
+  assert.match(await text("french"), /2\s750 XP/u);
+  await page.evaluate(() => document.querySelector("#german").setAttribute("locale", "en-US"));
+  await page.locator("#german .pw-xp-total", { hasText: "2,750 XP" }).waitFor();
+  assert.ok((await text("german")).includes("Dec 15, 2026"));
+  await page.close();
+});
