@@ -250,15 +250,32 @@ fn field<I: Inputs, T: Clone + PartialEq + Send + Sync + 'static>(
     Memo::new(move |_| inputs.with(&get)).into()
 }
 
+/// The options both widgets take.
 #[derive(Clone, PartialEq)]
-struct BattlepassInputs {
+struct Common {
     proxy_url: ProxyUrl,
-    player_id: String,
-    game_id: String,
-    battlepass_id: Option<String>,
     refresh: Option<u32>,
     player_token: Option<String>,
     locale: Option<String>,
+}
+
+impl Common {
+    fn read(options: &Options) -> Result<Self, JsError> {
+        Ok(Common {
+            proxy_url: options.proxy_url()?,
+            refresh: options.refresh()?,
+            player_token: options.player_token()?,
+            locale: options.locale()?,
+        })
+    }
+}
+
+#[derive(Clone, PartialEq)]
+struct BattlepassInputs {
+    common: Common,
+    player_id: String,
+    game_id: String,
+    battlepass_id: Option<String>,
 }
 
 impl Inputs for BattlepassInputs {
@@ -266,13 +283,10 @@ impl Inputs for BattlepassInputs {
 
     fn read(options: &Options) -> Result<Self, JsError> {
         Ok(BattlepassInputs {
-            proxy_url: options.proxy_url()?,
+            common: Common::read(options)?,
             player_id: options.required("playerId", &options.raw.player_id)?,
             game_id: options.required("gameId", &options.raw.game_id)?,
             battlepass_id: options.optional("battlepassId", &options.raw.battlepass_id)?,
-            refresh: options.refresh()?,
-            player_token: options.player_token()?,
-            locale: options.locale()?,
         })
     }
 
@@ -287,13 +301,13 @@ impl Inputs for BattlepassInputs {
     fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger) -> AnyView {
         view! {
             <BattlepassProgress
-                proxy_url=field(inputs, |i| i.proxy_url.clone())
+                proxy_url=field(inputs, |i| i.common.proxy_url.clone())
                 player_id=field(inputs, |i| i.player_id.clone())
                 game_id=field(inputs, |i| i.game_id.clone())
                 battlepass_id=field(inputs, |i| i.battlepass_id.clone())
-                refresh=field(inputs, |i| i.refresh)
-                player_token=field(inputs, |i| i.player_token.clone())
-                locale=field(inputs, |i| i.locale.clone())
+                refresh=field(inputs, |i| i.common.refresh)
+                player_token=field(inputs, |i| i.common.player_token.clone())
+                locale=field(inputs, |i| i.common.locale.clone())
                 events
                 refresh_now
             />
@@ -304,13 +318,10 @@ impl Inputs for BattlepassInputs {
 
 #[derive(Clone, PartialEq)]
 struct CollectionInputs {
-    proxy_url: ProxyUrl,
+    common: Common,
     platform: String,
     platform_user_id: String,
     program_id: Option<String>,
-    refresh: Option<u32>,
-    player_token: Option<String>,
-    locale: Option<String>,
 }
 
 impl Inputs for CollectionInputs {
@@ -318,13 +329,10 @@ impl Inputs for CollectionInputs {
 
     fn read(options: &Options) -> Result<Self, JsError> {
         Ok(CollectionInputs {
-            proxy_url: options.proxy_url()?,
+            common: Common::read(options)?,
             platform: options.required("platform", &options.raw.platform)?,
             platform_user_id: options.required("platformUserId", &options.raw.platform_user_id)?,
             program_id: options.optional("programId", &options.raw.program_id)?,
-            refresh: options.refresh()?,
-            player_token: options.player_token()?,
-            locale: options.locale()?,
         })
     }
 
@@ -339,13 +347,13 @@ impl Inputs for CollectionInputs {
     fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger) -> AnyView {
         view! {
             <CollectionProgress
-                proxy_url=field(inputs, |i| i.proxy_url.clone())
+                proxy_url=field(inputs, |i| i.common.proxy_url.clone())
                 platform=field(inputs, |i| i.platform.clone())
                 platform_user_id=field(inputs, |i| i.platform_user_id.clone())
                 program_id=field(inputs, |i| i.program_id.clone())
-                refresh=field(inputs, |i| i.refresh)
-                player_token=field(inputs, |i| i.player_token.clone())
-                locale=field(inputs, |i| i.locale.clone())
+                refresh=field(inputs, |i| i.common.refresh)
+                player_token=field(inputs, |i| i.common.player_token.clone())
+                locale=field(inputs, |i| i.common.locale.clone())
                 events
                 refresh_now
             />

@@ -9,9 +9,8 @@ use leptos::prelude::*;
 use leptos::callback::UnsyncCallback;
 
 use super::events::ProgressEvents;
-use super::polling::poll_while_visible;
+use super::polling::keep_fresh;
 use super::remote::{Remote, RemoteStatus};
-use super::DEFAULT_REFRESH_SECS;
 use super::{image_src, keyed, STYLES};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::format::{self, Locale};
@@ -208,15 +207,7 @@ pub fn CollectionProgress(
     });
 
     // Background refreshes keep what is shown (a failure only adds a notice).
-    poll_while_visible(Signal::derive(move || refresh.get().unwrap_or(DEFAULT_REFRESH_SECS)), load);
-    if let Some(refresh_now) = refresh_now {
-        Effect::new(move |first: Option<()>| {
-            refresh_now.track();
-            if first.is_some() {
-                load();
-            }
-        });
-    }
+    keep_fresh(refresh, refresh_now, load);
 
     let single = move || program_id.with(Option::is_some);
     let shown = Memo::new(move |_| {

@@ -39,6 +39,22 @@ pub fn poll_while_visible(every_secs: Signal<u32>, refresh: impl Fn() + Clone + 
     });
 }
 
+/// Keeps a widget fresh: background refreshes every `refresh` seconds (default 60, `0` for none)
+/// while the page is visible, and a refresh whenever `refresh_now` is notified. `load` fetches
+/// again without forgetting what is shown.
+pub fn keep_fresh(refresh: MaybeProp<u32>, refresh_now: Option<Trigger>, load: impl Fn() + Copy + 'static) {
+    poll_while_visible(Signal::derive(move || refresh.get().unwrap_or(super::DEFAULT_REFRESH_SECS)), load);
+    if let Some(refresh_now) = refresh_now {
+        Effect::new(move |first: Option<()>| {
+            refresh_now.track();
+            // The first run only subscribes: the widget's own first load is already under way.
+            if first.is_some() {
+                load();
+            }
+        });
+    }
+}
+
 fn hidden() -> bool {
     document().hidden()
 }
