@@ -245,3 +245,30 @@ test("numbers and dates follow the locale attribute, else the page's lang", asyn
   assert.ok((await text("german")).includes("Dec 15, 2026"));
   await page.close();
 });
+
+test("background refresh pauses while the tab is hidden and runs when it is visible again", async () => {
+  const { page } = await open("/empty.html");
+  await page.evaluate(() => {
+    const el = document.createElement("battlepass-progress");
+    el.id = "hidden";
+    for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "p-hidden", "game-id": "g-1", refresh: "1" })) el.setAttribute(k, v);
+    document.body.append(el);
+  });
+  await page.locator("#hidden .pw-level").first().waitFor();
+  const setHidden = (hidden) => page.evaluate((hidden) => {
+    Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
+    Object.defineProperty(document, "visibilityState", { value: hidden ? "hidden" : "visible", configurable: true });
+    // Browsers fire it at the document, bubbling to the window.
+    document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+  }, hidden);
+  await setHidden(true);
+  await sleep(300);
+  const whileHidden = await asked("/players/p-hidden/");
+  await sleep(2500);
+  assert.equal(await asked("/players/p-hidden/"), whileHidden, "no refresh while hidden");
+  await page.evaluate(() => document.querySelector("#hidden").setAttribute("refresh", "3600"));
+  await setHidden(false);
+  for (let i = 0; i < 25 && (await asked("/players/p-hidden/")) === whileHidden; i++) await sleep(100);
+  assert.ok((await asked("/players/p-hidden/")) > whileHidden, "visible again: refreshed at once, not after the hour");
+  await page.close();
+});
