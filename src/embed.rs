@@ -41,8 +41,11 @@ struct Mounted {
     /// Notified by `refresh()`.
     refresh_now: Trigger,
     /// Checks new options and hands them to the widget.
-    update: Box<dyn Fn(&Options) -> Result<(), JsError>>,
+    update: Updater,
 }
+
+/// How `update(options)` reaches a widget's inputs.
+type Updater = Box<dyn Fn(&Options) -> Result<(), JsError>>;
 
 /// A mounted widget: `refresh()`, `update(options)`, `unmount()`. Dropping or losing the handle
 /// does not unmount the widget.
@@ -388,7 +391,7 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
         }
     });
     let (inputs, refresh_now) = controls.take().expect("the view was built");
-    let update = Box::new(move |options: &Options| {
+    let update: Updater = Box::new(move |options: &Options| {
         let next = checked::<I>(options)?;
         inputs.try_update(|current| {
             if *current != next {

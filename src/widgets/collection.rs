@@ -116,9 +116,12 @@ pub fn reward_state(reward: &CollectionReward, locale: &Locale) -> (&'static str
     }
 }
 
+/// Id, collected count and percentage (as bits: `f64` is not `Hash`), reward claimed / claimable.
+type ProgramKey = (String, Option<u64>, Option<u64>, Option<(Option<bool>, Option<bool>)>);
+
 /// A `<For>` key: the program's id plus what changes as the user collects, so a program
 /// re-renders when its progress changes and the others are left alone.
-fn program_key(key: &str, program: &Program) -> (String, Option<u64>, Option<u64>, Option<(Option<bool>, Option<bool>)>) {
+fn program_key(key: &str, program: &Program) -> ProgramKey {
     (
         key.to_owned(),
         program.collected_count.map(f64::to_bits),
