@@ -14,7 +14,10 @@ pub fn root() -> PathBuf {
 /// Runs a command in the workspace root, echoing it, and fails if it fails.
 pub fn run(command: &mut Command) -> Result {
     eprintln!("$ {}", describe(command));
-    let status = command.current_dir_if_unset().status().map_err(|e| format!("cannot run {}: {e}", describe(command)))?;
+    if command.get_current_dir().is_none() {
+        command.current_dir(root());
+    }
+    let status = command.status().map_err(|e| format!("cannot run {}: {e}", describe(command)))?;
     if status.success() { Ok(()) } else { Err(format!("`{}` failed ({status})", describe(command))) }
 }
 
@@ -26,19 +29,6 @@ pub fn output(program: &str, args: &[&str]) -> Option<String> {
 
 pub fn describe(command: &Command) -> String {
     std::iter::once(command.get_program()).chain(command.get_args()).map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
-}
-
-trait InRoot {
-    fn current_dir_if_unset(&mut self) -> &mut Self;
-}
-
-impl InRoot for Command {
-    fn current_dir_if_unset(&mut self) -> &mut Self {
-        if self.get_current_dir().is_none() {
-            self.current_dir(root());
-        }
-        self
-    }
 }
 
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
