@@ -10,7 +10,7 @@ use leptos::callback::UnsyncCallback;
 
 use super::events::ProgressEvents;
 use super::polling::keep_fresh;
-use super::remote::{Remote, RemoteStatus};
+use super::remote::{load_on_change, Remote, RemoteStatus};
 use super::{image_src, keyed, STYLES};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::format::{self, Locale};
@@ -258,19 +258,20 @@ pub fn BattlepassProgress(
         let (player, game, selected) = (player_id.get_untracked(), game_id.get_untracked(), battlepass_id.get_untracked());
         progress.load(move |abort| async move { client.player_progress(&player, &game, selected.as_deref(), &abort).await });
     };
-    // (Re)load whenever an input changes; a change of player or proxy forgets what was shown.
-    Effect::new(move |previous: Option<()>| {
-        proxy_url.track();
-        player_token.track();
-        player_id.track();
-        game_id.track();
-        battlepass_id.track();
-        if previous.is_some() {
+    load_on_change(
+        move || {
+            proxy_url.track();
+            player_token.track();
+            player_id.track();
+            game_id.track();
+            battlepass_id.track();
+        },
+        move || {
             progress.clear();
             season.clear();
-        }
-        load();
-    });
+        },
+        load,
+    );
 
     // Background refreshes keep what is shown (a failure only adds a notice).
     keep_fresh(refresh, refresh_now, load);

@@ -10,7 +10,7 @@ use leptos::callback::UnsyncCallback;
 
 use super::events::ProgressEvents;
 use super::polling::keep_fresh;
-use super::remote::{Remote, RemoteStatus};
+use super::remote::{load_on_change, Remote, RemoteStatus};
 use super::{image_src, keyed, STYLES};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::format::{self, Locale};
@@ -196,18 +196,17 @@ pub fn CollectionProgress(
             }
         });
     };
-    // (Re)load whenever an input changes; a change of user or proxy forgets what was shown.
-    Effect::new(move |previous: Option<()>| {
-        proxy_url.track();
-        player_token.track();
-        platform.track();
-        platform_user_id.track();
-        program_id.track();
-        if previous.is_some() {
-            programs.clear();
-        }
-        load();
-    });
+    load_on_change(
+        move || {
+            proxy_url.track();
+            player_token.track();
+            platform.track();
+            platform_user_id.track();
+            program_id.track();
+        },
+        move || programs.clear(),
+        load,
+    );
 
     // Background refreshes keep what is shown (a failure only adds a notice).
     keep_fresh(refresh, refresh_now, load);

@@ -116,6 +116,27 @@ impl<T: Send + Sync + 'static> Remote<T> {
     }
 }
 
+/// Loads now, and again whenever an input that `inputs` reads changes. A change first calls
+/// `forget`: the widget now shows someone else's progress, so the old data must go.
+///
+/// ```no_run
+/// use leptos::prelude::*;
+/// use progress_widgets::widgets::remote::{load_on_change, Remote};
+/// let player = RwSignal::new("p-42".to_owned());
+/// let remote = Remote::<String>::new();
+/// let load = move || remote.load(move |_abort| async move { Ok(player.get_untracked()) });
+/// load_on_change(move || player.track(), move || remote.clear(), load);
+/// ```
+pub fn load_on_change(inputs: impl Fn() + 'static, forget: impl Fn() + 'static, load: impl Fn() + 'static) {
+    Effect::new(move |previous: Option<()>| {
+        inputs();
+        if previous.is_some() {
+            forget();
+        }
+        load();
+    });
+}
+
 /// Loading, error and "couldn't refresh" states around a widget's content.
 ///
 /// With no data yet it shows a loading line or the error with a retry button; once data is
