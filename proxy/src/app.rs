@@ -1,28 +1,58 @@
-//! The router: the proxy routes, optional static files, and the layers around them.
+//! The router: the whole request path on one screen.
+//!
+//! origin check → player token → rate limit → route → cache → upstream
+//!
+//! plus `/healthz`, `/metrics`, the demo's `/demo/token`, and optional static files.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, Uri};
+use axum::extract::{Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{on, MethodFilter};
-use axum::Router;
-use progress_contract::ProxyRoute;
+use axum::routing::{get_service, on, MethodFilter, MethodRouter};
+use axum::{Extension, Router};
+use metrics_exporter_prometheus::PrometheusHandle;
+use progress_contract::{Provider, ProxyRoute};
+use tower::util::option_layer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
-use tower_http::trace::TraceLayer;
 
+use crate::auth::{self, Player, PlayerTokens};
+use crate::cache::{Cache, STALE_HEADER};
 use crate::config::Config;
-use crate::demo;
 use crate::error::ProxyError;
-use crate::upstream::Upstreams;
+use crate::upstream::{Fetched, Upstreams};
+use crate::{demo, giftoin, limits, metrics};
 
 /// What every handler shares.
 struct AppState {
-    upstreams: Upstreams,
+    upstreams: Arc<Upstreams>,
+    cache: Cache,
     demo: bool,
-    origins: Origins,
+    withhold_reward_values: bool,
+    fresh_for: FreshFor,
+    tokens: Option<Arc<PlayerTokens>>,
+    metrics: Option<PrometheusHandle>,
+}
+
+/// The cache TTL of each kind of route.
+#[derive(Clone, Copy)]
+struct FreshFor {
+    battlepass: Duration,
+    progress: Duration,
+    giftoin: Duration,
+}
+
+impl FreshFor {
+    fn of(&self, route: &ProxyRoute) -> Duration {
+        match route {
+            ProxyRoute::WhalepassBattlepass { .. } => self.battlepass,
+            ProxyRoute::WhalepassProgress { .. } => self.progress,
+            ProxyRoute::GiftoinCollections { .. } | ProxyRoute::GiftoinCollection { .. } => self.giftoin,
+        }
+    }
 }
 
 /// The browser origins allowed to call the proxy.
@@ -49,48 +79,112 @@ impl Origins {
     }
 }
 
-/// Builds the proxy's router.
-pub fn router(config: &Config) -> Result<Router, reqwest::Error> {
+/// Builds the proxy's router. `metrics` is the handle `/metrics` renders on this listener, or
+/// `None` when metrics have a listener of their own.
+pub fn router(config: &Config, tokens: Option<Arc<PlayerTokens>>, metrics: Option<PrometheusHandle>) -> Result<Router, String> {
     let origins = Origins::from_config(config);
-    let state = Arc::new(AppState { upstreams: Upstreams::new(config)?, demo: config.demo, origins: origins.clone() });
+    let upstreams = Upstreams::new(config).map_err(|err| format!("cannot build the HTTP client: {err}"))?;
+    let state = Arc::new(AppState {
+        upstreams: Arc::new(upstreams),
+        cache: Cache::new(config.cache_max_bytes, config.stale_if_error),
+        demo: config.demo,
+        withhold_reward_values: config.redacts_reward_values(),
+        fresh_for: FreshFor {
+            battlepass: config.cache_ttl_battlepass,
+            progress: config.cache_ttl_progress,
+            giftoin: config.cache_ttl_giftoin,
+        },
+        tokens: tokens.clone(),
+        metrics,
+    });
+    spawn_cache_gauges(state.clone());
 
     let cors = CorsLayer::new()
         .allow_methods([Method::GET, Method::OPTIONS])
         .allow_headers([header::ACCEPT, header::AUTHORIZATION])
-        .expose_headers([header::RETRY_AFTER, demo::MODE_HEADER])
-        .max_age(std::time::Duration::from_secs(600))
-        .allow_origin(match origins {
+        .expose_headers([header::RETRY_AFTER, header::AGE, demo::MODE_HEADER, STALE_HEADER])
+        .max_age(Duration::from_secs(600))
+        .allow_origin(match origins.clone() {
             Origins::Any => AllowOrigin::any(),
             Origins::List(list) => AllowOrigin::list(list.iter().cloned()),
         });
 
     // GET only: the proxy forwards reads and nothing else. OPTIONS never gets here: the CORS
     // layer answers it.
-    let proxy_route = on(MethodFilter::GET, forward)
-        // axum answers HEAD with the GET handler unless told otherwise.
-        .on(MethodFilter::HEAD, || async { ProxyError::MethodNotAllowed })
-        .fallback(|| async { ProxyError::MethodNotAllowed });
+    let proxy_route = get_only(on(MethodFilter::GET, forward));
     let api = Router::new()
         .route("/whalepass/{*rest}", proxy_route.clone())
         .route("/giftoin/{*rest}", proxy_route)
-        .route_layer(middleware::from_fn_with_state(state.clone(), check_origin))
-        .route("/healthz", on(MethodFilter::GET, health))
-        .with_state(state);
+        // Layers run bottom-up: origin, then token, then the rate limit keyed by the token.
+        .route_layer(option_layer(limits::rate_limit(config)))
+        .route_layer(middleware::from_fn_with_state(tokens, auth::verify))
+        .route_layer(middleware::from_fn_with_state(origins, check_origin))
+        .route_layer(middleware::from_fn(count))
+        .route("/healthz", get_only(on(MethodFilter::GET, health)));
+    let api = match state.metrics.is_some() {
+        true => api.route("/metrics", get_only(on(MethodFilter::GET, render_metrics))),
+        false => api,
+    };
+    let api = match config.demo {
+        true => api.route("/demo/token", get_only(on(MethodFilter::GET, demo_token))),
+        false => api,
+    };
+    let api = api.with_state(state);
 
     let router = match &config.static_dir {
-        Some(dir) => api.fallback_service(ServeDir::new(dir).append_index_html_on_directories(true)),
+        Some(dir) => {
+            let files = ServeDir::new(dir)
+                .append_index_html_on_directories(true)
+                .not_found_service(tower::service_fn(|_| async { Ok(ProxyError::NotFound.into_response()) }));
+            api.fallback_service(get_only(get_service(files)))
+        }
         None => api.fallback(|| async { ProxyError::NotFound }),
     };
-    Ok(router.layer(cors).layer(TraceLayer::new_for_http()))
+    Ok(router.layer(cors))
 }
 
-/// Forwards one proxy route upstream (or answers it from sample data in demo mode).
-async fn forward(State(state): State<Arc<AppState>>, uri: Uri) -> Result<Response, ProxyError> {
+/// A method router that answers every method it does not name (and HEAD, which axum would
+/// otherwise answer with GET's handler) with the JSON 405.
+fn get_only<S: Clone + Send + Sync + 'static>(router: MethodRouter<S>) -> MethodRouter<S> {
+    router.on(MethodFilter::HEAD, || async { ProxyError::MethodNotAllowed }).fallback(|| async { ProxyError::MethodNotAllowed })
+}
+
+/// Forwards one proxy route upstream (or answers it from sample data in demo mode), through
+/// the cache.
+async fn forward(
+    State(state): State<Arc<AppState>>,
+    Extension(player): Extension<Player>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ProxyError> {
     let route = ProxyRoute::parse(uri.path(), uri.query())?;
+    player.may_read(&route)?;
     if state.demo {
         return Ok(demo::answer(&route));
     }
-    state.upstreams.fetch(&route).await
+    let key = cache_key(&state.upstreams, &route);
+    let fresh_for = state.fresh_for.of(&route);
+    let withhold = state.withhold_reward_values && route.provider() == Provider::Giftoin;
+    let upstreams = state.upstreams.clone();
+    let fetch = async move {
+        let fetched = upstreams.fetch(&route).await?;
+        Ok(match withhold && fetched.status.is_success() {
+            true => Fetched { body: giftoin::withhold_reward_values(fetched.body), ..fetched },
+            false => fetched,
+        })
+    };
+    Ok(state.cache.get_or_fetch(key, fresh_for, fetch).await?.into_response(&headers))
+}
+
+/// The canonical upstream request: its URL, plus the battle-pass selector Whalepass takes as a
+/// header. Never anything else the browser sent.
+fn cache_key(upstreams: &Upstreams, route: &ProxyRoute) -> String {
+    let mut key = String::from(upstreams.url(route));
+    if let Some(id) = route.selected_battlepass() {
+        key.push_str(" x-battlepass-id=");
+        key.push_str(id);
+    }
+    key
 }
 
 async fn health(State(state): State<Arc<AppState>>) -> impl IntoResponse {
@@ -100,22 +194,75 @@ async fn health(State(state): State<Arc<AppState>>) -> impl IntoResponse {
         "status": "ok",
         "mode": if state.demo { "demo" } else { "live" },
         "providers": { "whalepass": ready(Whalepass), "giftoin": ready(Giftoin) },
+        "playerTokens": state.tokens.is_some(),
     }))
 }
 
-/// Refuses browser requests from origins outside the allowlist before they cost an upstream call.
-/// Same-origin GETs carry no `Origin` header and pass.
-async fn check_origin(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+async fn render_metrics(State(state): State<Arc<AppState>>) -> Response {
+    match &state.metrics {
+        Some(handle) => metrics::render(handle),
+        None => ProxyError::NotFound.into_response(),
+    }
+}
+
+/// The demo's stand-in for a game backend: signs a short-lived token for the player the demo
+/// page picked. Only in `--demo` mode, where every player's data is sample data anyway.
+async fn demo_token(
+    State(state): State<Arc<AppState>>,
+    Query(who): Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, ProxyError> {
+    let tokens = state.tokens.as_ref().ok_or(ProxyError::NotFound)?;
+    let token = tokens
+        .sign(who.get("sub").map(String::as_str), who.get("gft").map(String::as_str), Duration::from_secs(15 * 60))
+        .map_err(|_| ProxyError::Internal)?;
+    let mut response = axum::Json(serde_json::json!({ "token": token, "expiresIn": 900 })).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Refuses browser requests from origins outside the allowlist before they cost anything.
+/// Same-origin GETs carry no `Origin` header and pass; a request whose `Origin` merely equals
+/// its `Host` does not (DNS rebinding makes that pair say nothing).
+async fn check_origin(State(origins): State<Origins>, request: Request, next: Next) -> Response {
     match request.headers().get(header::ORIGIN) {
-        Some(origin) if !state.origins.allows(origin) && !is_same_origin(&request, origin) => {
+        Some(origin) if !origins.allows(origin) => {
             ProxyError::OriginNotAllowed(String::from_utf8_lossy(origin.as_bytes()).into_owned()).into_response()
         }
         _ => next.run(request).await,
     }
 }
 
-fn is_same_origin(request: &Request, origin: &HeaderValue) -> bool {
-    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok());
-    let origin = origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, rest)| rest);
-    matches!((host, origin), (Some(host), Some(origin)) if host == origin)
+/// Counts every proxy-route answer by route kind and status.
+async fn count(request: Request, next: Next) -> Response {
+    let kind = route_kind(request.uri().path());
+    let response = next.run(request).await;
+    metrics::request(kind, response.status().as_u16());
+    response
+}
+
+/// The kind of route a path is, from its shape alone (no parsing on the hot path).
+fn route_kind(path: &str) -> &'static str {
+    if path.starts_with("/whalepass/players/") {
+        "progress"
+    } else if path.starts_with("/whalepass/battlepass/") {
+        "battlepass"
+    } else if path.starts_with("/giftoin/") {
+        match path.trim_end_matches('/').ends_with("/collection-challenges") {
+            true => "collections",
+            false => "collection",
+        }
+    } else {
+        "other"
+    }
+}
+
+/// Keeps the cache-size gauges current.
+fn spawn_cache_gauges(state: Arc<AppState>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            state.cache.publish_size();
+        }
+    });
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
-use crate::upstream::json_response;
+use crate::cache::json_response;
 
 const WHALEPASS_PROGRESS: &str = include_str!("../demo/whalepass-progress.json");
 const WHALEPASS_BATTLEPASS: &str = include_str!("../demo/whalepass-battlepass.json");
@@ -57,7 +57,7 @@ pub fn answer(route: &ProxyRoute) -> Response {
             }
         }
     };
-    let mut response = json_response(status, serde_json::to_vec(&body).expect("sample data is JSON"));
+    let mut response = json_response(status, serde_json::to_vec(&body).expect("sample data is JSON").into());
     response.headers_mut().insert(MODE_HEADER, HeaderValue::from_static("demo"));
     response
 }

@@ -6,8 +6,11 @@ use axum::Json;
 use progress_contract::{Provider, RouteError};
 use serde_json::json;
 
-/// A failed proxy request. Messages never contain a key: none of these variants holds one.
-#[derive(Debug, thiserror::Error)]
+use crate::auth::TokenError;
+
+/// A failed proxy request. Messages never contain a key or a token: none of these variants holds
+/// one.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ProxyError {
     /// The request names no route, or a route with a bad parameter.
     #[error(transparent)]
@@ -36,6 +39,27 @@ pub enum ProxyError {
     /// A path outside the proxy's routes and static files.
     #[error("not found")]
     NotFound,
+    /// Player tokens are on and this request's token is missing or invalid.
+    #[error("{}", token_message(*.0))]
+    Token(TokenError),
+    /// A valid token, for another player than the route names.
+    #[error("this player token is for another player")]
+    OtherPlayer,
+    /// The client is over its rate limit.
+    #[error("too many requests from this client; retry in {0} s")]
+    RateLimited(u64),
+    /// A bug in the proxy (a task that panicked).
+    #[error("internal error")]
+    Internal,
+}
+
+fn token_message(error: TokenError) -> String {
+    match error {
+        TokenError::Missing => "a player token is required: send `Authorization: Bearer <token>`".into(),
+        TokenError::Expired => "the player token has expired".into(),
+        TokenError::NotYetValid => "the player token is not valid yet".into(),
+        other => format!("the player token is not valid ({})", other.reason()),
+    }
 }
 
 /// The environment variable that holds a provider's key.
@@ -47,6 +71,11 @@ pub fn key_setting(provider: Provider) -> &'static str {
 }
 
 impl ProxyError {
+    /// The short code in the error body (and in metrics).
+    pub fn code(&self) -> &'static str {
+        self.status_and_code().1
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ProxyError::Route(err) if err.is_bad_request() => (StatusCode::BAD_REQUEST, "bad_request"),
@@ -58,16 +87,39 @@ impl ProxyError {
             ProxyError::NotJson(_) => (StatusCode::BAD_GATEWAY, "upstream_not_json"),
             ProxyError::OriginNotAllowed(_) => (StatusCode::FORBIDDEN, "origin_not_allowed"),
             ProxyError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ProxyError::Token(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ProxyError::OtherPlayer => (StatusCode::FORBIDDEN, "forbidden"),
+            ProxyError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ProxyError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 }
 
 impl IntoResponse for ProxyError {
     fn into_response(self) -> Response {
+        use axum::http::{header, HeaderValue};
         let (status, code) = self.status_and_code();
-        let mut response = (status, Json(json!({ "error": code, "message": self.to_string() }))).into_response();
-        if status == StatusCode::METHOD_NOT_ALLOWED {
-            response.headers_mut().insert(axum::http::header::ALLOW, "GET, OPTIONS".parse().unwrap());
+        let mut body = json!({ "error": code, "message": self.to_string() });
+        if let ProxyError::Token(reason) = self {
+            body["reason"] = reason.reason().into();
+        }
+        let mut response = (status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        match self {
+            ProxyError::MethodNotAllowed => {
+                headers.insert(header::ALLOW, HeaderValue::from_static("GET, OPTIONS"));
+            }
+            ProxyError::Token(TokenError::Missing) => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            ProxyError::Token(_) => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
+            }
+            ProxyError::RateLimited(seconds) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+            }
+            _ => {}
         }
         response
     }

@@ -1,27 +1,36 @@
 //! `progress-proxy`: the reference proxy for the progress widgets.
 //!
 //! It forwards only the read routes of [`progress_contract::ProxyRoute`] to Whalepass and
-//! Giftoin, adding the API keys, which never reach a browser.
+//! Giftoin, adding the API keys, which never reach a browser; checks player tokens; caches;
+//! and limits what any client, connection or upstream body can cost.
 //!
 //! ```text
-//! WHALEPASS_API_KEY=... GIFTOIN_API_KEY=... ALLOWED_ORIGINS=https://game.example progress-proxy
+//! WHALEPASS_API_KEY=... GIFTOIN_API_KEY=... PLAYER_TOKEN_SECRET=... ALLOWED_ORIGINS=https://game.example progress-proxy
 //! progress-proxy --demo --static .   # sample data, no keys, serves the demo page
+//! progress-proxy token --sub p-42    # a player token for local testing
 //! ```
 
 mod app;
+mod auth;
+mod cache;
 mod config;
 mod demo;
 mod error;
 mod giftoin;
+mod limits;
+mod metrics;
+mod server;
 mod upstream;
 mod whalepass;
 
-use clap::Parser;
+use std::sync::Arc;
+
 use progress_contract::Provider;
 use reqwest::header::HeaderValue;
 use tracing_subscriber::EnvFilter;
 
-use crate::config::{ApiKey, Config};
+use crate::auth::PlayerTokens;
+use crate::config::{ApiKey, Command, Config, Secret};
 
 /// A header value for a key, marked sensitive so no debug output of the request prints it.
 fn secret_header(key: &ApiKey) -> HeaderValue {
@@ -30,20 +39,50 @@ fn secret_header(key: &ApiKey) -> HeaderValue {
     value
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")))
-        .with_target(false)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .init();
-    let config = Config::parse();
-    match run(config).await {
+fn main() -> std::process::ExitCode {
+    // Settings first, while the process is single-threaded: the config file may set variables.
+    let mut config = match Config::load() {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("progress-proxy: {message}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    if let Some(Command::Token { sub, gft, ttl }) = &config.command {
+        return match PlayerTokens::from_config(&config).and_then(|tokens| {
+            let tokens = tokens.ok_or("`token` needs PLAYER_TOKEN_SECRET")?;
+            tokens.sign(sub.as_deref(), gft.as_deref(), *ttl)
+        }) {
+            Ok(token) => {
+                println!("{token}");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("progress-proxy token: {message}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
+    if config.demo && !config.tokens_on() {
+        config.player_token_secret = Some(Secret::random());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+    match runtime.block_on(run(config)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
             tracing::error!("{message}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+fn init_logging(config: &Config) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr);
+    match config.log_format.as_str() {
+        "json" => logs.json().flatten_event(true).init(),
+        _ => logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init(),
     }
 }
 
@@ -53,6 +92,46 @@ async fn run(config: Config) -> Result<(), String> {
             return Err(format!("{name} must be an http(s) URL, got {base}"));
         }
     }
+    let tokens = PlayerTokens::from_config(&config)?.map(Arc::new);
+    announce(&config, tokens.as_deref());
+    let handle = metrics::install()?;
+    let (main_metrics, metrics_listener) = match config.metrics_listen {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            (None, Some(listener))
+        }
+        None => (Some(handle.clone()), None),
+    };
+    let router = app::router(&config, tokens, main_metrics)?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
+    let addr = listener.local_addr().map_err(|err| err.to_string())?;
+    if let Some(listener) = metrics_listener {
+        let metrics_addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let metrics_app = axum::Router::new().route(
+            "/metrics",
+            axum::routing::get(move || {
+                let handle = handle.clone();
+                async move { metrics::render(&handle) }
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, metrics_app).await });
+        tracing::info!("metrics on http://{metrics_addr}/metrics");
+    }
+    // Always printed, whatever RUST_LOG says: scripts and tests wait for this line.
+    println!("progress-proxy listening on http://{addr}");
+    let limits = server::Limits {
+        header_read: config.header_read_timeout,
+        idle: config.idle_timeout,
+        max_connections: config.max_connections,
+    };
+    server::serve(listener, router, limits, shutdown_signal()).await;
+    Ok(())
+}
+
+/// Says at start what this proxy will and will not protect.
+fn announce(config: &Config, tokens: Option<&PlayerTokens>) {
     if config.demo {
         tracing::warn!("DEMO MODE: every route answers built-in sample data for any player; no upstream is called");
     } else {
@@ -68,22 +147,42 @@ async fn run(config: Config) -> Result<(), String> {
             }
         }
     }
+    match tokens {
+        Some(tokens) => tracing::info!(algorithm = ?tokens.algorithm(), "player tokens required on every proxy route"),
+        None => tracing::warn!(
+            "player tokens are OFF: any visitor can read any player's progress by changing the id (set PLAYER_TOKEN_SECRET or PLAYER_TOKEN_PUBLIC_KEY); Giftoin reward values are {}",
+            if config.redacts_reward_values() { "withheld" } else { "SENT (REDACT_REWARD_VALUES=false)" }
+        ),
+    }
     let origins = config.origins();
     if origins.iter().any(|o| o == "*") {
         tracing::warn!("ALLOWED_ORIGINS=*: any web page may call this proxy");
     }
-    let router = app::router(&config).map_err(|err| format!("cannot build the HTTP client: {err}"))?;
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
-    let addr = listener.local_addr().map_err(|err| err.to_string())?;
-    tracing::info!(allowed_origins = ?origins, "ready");
-    // Always printed, whatever RUST_LOG says: scripts and tests wait for this line.
-    println!("progress-proxy listening on http://{addr}");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|err| err.to_string())
+    tracing::info!(
+        allowed_origins = ?origins,
+        upstream_concurrency = config.upstream_concurrency,
+        upstream_body_memory_worst_case_mib = upstream::Upstreams::worst_case_body_bytes(config) / (1024 * 1024),
+        cache_max_mib = config.cache_max_bytes / (1024 * 1024),
+        rate_limit = %match config.rate_limit_rps { 0 => "off".to_owned(), rps => format!("{rps}/s, burst {}", config.rate_limit_burst) },
+        "ready"
+    );
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        () = terminate => {}
+    }
 }

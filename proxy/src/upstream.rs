@@ -1,55 +1,152 @@
-//! Forwarding a matched route to its upstream and turning the answer into a browser response.
+//! Talking to upstream: one request per route, bounded in time, concurrency and memory.
 //!
 //! The browser's request is never copied: each upstream request is built from the route alone,
-//! so cookies, `Authorization` and any other browser header cannot reach upstream. Only the
-//! status, the JSON body and `Retry-After` come back; upstream's `Set-Cookie` and hop-by-hop
-//! headers are dropped with the rest.
+//! so cookies, `Authorization` (the player token) and any other browser header cannot reach
+//! upstream. Only the status, the JSON body and `Retry-After` come back; upstream's `Set-Cookie`
+//! and hop-by-hop headers are dropped with the rest.
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::Response;
+use bytes::Bytes;
 use progress_contract::{Provider, ProxyRoute};
 use reqwest::redirect::Policy;
+use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::config::{ApiKey, Config};
 use crate::error::ProxyError;
-use crate::{giftoin, whalepass};
+use crate::{giftoin, metrics, whalepass};
 
 /// The largest upstream body passed on. Progress payloads are kilobytes; anything far larger is
 /// a fault upstream and must not be buffered without bound.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
-/// One upstream service: where it is and the key that opens it.
+/// What upstream answered, as the proxy passes it on.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// Upstream's status.
+    pub status: StatusCode,
+    /// A JSON body (upstream's own, or the proxy's explanation of a non-JSON error page).
+    pub body: Bytes,
+    /// Upstream's `Retry-After`, kept for 429 and 503.
+    pub retry_after: Option<HeaderValue>,
+}
+
+impl Fetched {
+    /// Whether this answer says upstream is failing (so a stale copy is better than it).
+    pub fn is_upstream_failure(&self) -> bool {
+        self.status.is_server_error() || self.status == StatusCode::TOO_MANY_REQUESTS
+    }
+}
+
+/// One upstream service: where it is, the key that opens it, and its share of the proxy.
 struct Upstream {
+    provider: Provider,
     base: Url,
     key: Option<ApiKey>,
+    /// Requests in flight to this provider: a burst queues here instead of hitting the
+    /// provider's own rate limit at full width, and each permit bounds one buffered body.
+    slots: Semaphore,
 }
 
 /// Both upstream services and the HTTP client that reaches them.
 pub struct Upstreams {
     client: reqwest::Client,
+    timeout: Duration,
     whalepass: Upstream,
     giftoin: Upstream,
+    memory: Arc<BodyMemory>,
+}
+
+/// Accounting of the bytes of upstream bodies being read, for `/metrics` and the tests.
+#[derive(Default)]
+struct BodyMemory {
+    in_flight: AtomicUsize,
+    bytes: AtomicUsize,
+    max_bytes: AtomicUsize,
+}
+
+impl BodyMemory {
+    fn add(&self, bytes: usize) {
+        let now = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        self.max_bytes.fetch_max(now, Ordering::Relaxed);
+    }
+
+    fn publish(&self) {
+        metrics::upstream_memory(
+            self.in_flight.load(Ordering::Relaxed),
+            self.bytes.load(Ordering::Relaxed),
+            self.max_bytes.load(Ordering::Relaxed),
+        );
+    }
+}
+
+/// One upstream request's share of [`BodyMemory`], given back when it is dropped.
+struct Reading<'a> {
+    memory: &'a BodyMemory,
+    bytes: usize,
+}
+
+impl<'a> Reading<'a> {
+    fn start(memory: &'a BodyMemory) -> Self {
+        memory.in_flight.fetch_add(1, Ordering::Relaxed);
+        Reading { memory, bytes: 0 }
+    }
+
+    /// Accounts for a buffer that now holds `capacity` bytes.
+    fn track(&mut self, capacity: usize) {
+        if capacity > self.bytes {
+            self.memory.add(capacity - self.bytes);
+            self.bytes = capacity;
+        }
+    }
+}
+
+impl Drop for Reading<'_> {
+    fn drop(&mut self) {
+        self.memory.bytes.fetch_sub(self.bytes, Ordering::Relaxed);
+        self.memory.in_flight.fetch_sub(1, Ordering::Relaxed);
+        self.memory.publish();
+    }
 }
 
 impl Upstreams {
     /// Builds the client from the settings.
     pub fn new(config: &Config) -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
-            .timeout(Duration::from_millis(config.upstream_timeout_ms))
-            .connect_timeout(Duration::from_millis(config.upstream_timeout_ms.min(5_000)))
+            .connect_timeout(config.upstream_timeout().min(Duration::from_secs(5)))
             // A redirect would carry the key header to wherever it points.
             .redirect(Policy::none())
+            .pool_max_idle_per_host(config.upstream_concurrency as usize)
+            .tcp_nodelay(true)
             .user_agent(concat!("progress-proxy/", env!("CARGO_PKG_VERSION")))
             .build()?;
+        let slots = || Semaphore::new(config.upstream_concurrency as usize);
         Ok(Upstreams {
             client,
-            whalepass: Upstream { base: config.whalepass_base_url.clone(), key: config.whalepass_api_key.clone() },
-            giftoin: Upstream { base: config.giftoin_base_url.clone(), key: config.giftoin_api_key.clone() },
+            timeout: config.upstream_timeout(),
+            whalepass: Upstream {
+                provider: Provider::Whalepass,
+                base: config.whalepass_base_url.clone(),
+                key: config.whalepass_api_key.clone(),
+                slots: slots(),
+            },
+            giftoin: Upstream {
+                provider: Provider::Giftoin,
+                base: config.giftoin_base_url.clone(),
+                key: config.giftoin_api_key.clone(),
+                slots: slots(),
+            },
+            memory: Arc::default(),
         })
+    }
+
+    /// The most bytes of upstream bodies that can be buffered at once (printed at start).
+    pub fn worst_case_body_bytes(config: &Config) -> usize {
+        2 * config.upstream_concurrency as usize * MAX_BODY_BYTES
     }
 
     /// Whether a provider has its key.
@@ -64,13 +161,10 @@ impl Upstreams {
         }
     }
 
-    /// Forwards `route` upstream and returns what the browser gets.
-    pub async fn fetch(&self, route: &ProxyRoute) -> Result<Response, ProxyError> {
-        let provider = route.provider();
-        let upstream = self.upstream(provider);
-        let key = upstream.key.as_ref().ok_or(ProxyError::NotConfigured(provider))?;
-
-        let mut url = upstream.base.clone();
+    /// The upstream URL of `route`, which is also its cache key (with the battle-pass selector,
+    /// which Whalepass takes as a header).
+    pub fn url(&self, route: &ProxyRoute) -> Url {
+        let mut url = self.upstream(route.provider()).base.clone();
         url.path_segments_mut()
             .expect("base URLs are checked at start-up")
             .pop_if_empty()
@@ -79,8 +173,34 @@ impl Upstreams {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
+        url
+    }
 
-        let request = self.client.get(url);
+    /// Asks upstream for `route`, waiting for a free slot first; the whole exchange (slot
+    /// included) is bounded by the upstream timeout.
+    pub async fn fetch(&self, route: &ProxyRoute) -> Result<Fetched, ProxyError> {
+        let upstream = self.upstream(route.provider());
+        let key = upstream.key.as_ref().ok_or(ProxyError::NotConfigured(upstream.provider))?;
+        let started = Instant::now();
+        let result = match tokio::time::timeout(self.timeout, self.exchange(upstream, key, route)).await {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::warn!(provider = upstream.provider.name(), "upstream did not answer in time");
+                Err(ProxyError::Timeout(upstream.provider))
+            }
+        };
+        let outcome = match &result {
+            Ok(fetched) => metrics::outcome_label(fetched.status.as_u16()),
+            Err(err) => err.code(),
+        };
+        metrics::upstream(upstream.provider.name(), outcome, started.elapsed());
+        result
+    }
+
+    async fn exchange(&self, upstream: &Upstream, key: &ApiKey, route: &ProxyRoute) -> Result<Fetched, ProxyError> {
+        let provider = upstream.provider;
+        let _slot = upstream.slots.acquire().await.expect("the semaphore is never closed");
+        let request = self.client.get(self.url(route));
         let request = match provider {
             Provider::Whalepass => whalepass::authorize(request, key, route),
             Provider::Giftoin => giftoin::authorize(request, key),
@@ -88,42 +208,53 @@ impl Upstreams {
         let response = request.send().await.map_err(|err| classify(provider, &err))?;
         let status = response.status();
         let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
-        let body = read_bounded(provider, response).await?;
-        tracing::debug!(provider = provider.name(), %status, bytes = body.len(), "upstream answered");
-
         if status.is_redirection() {
             tracing::warn!(provider = provider.name(), %status, "upstream redirected; not followed");
             return Err(ProxyError::Unreachable(provider));
         }
+        let body = self.read_bounded(provider, response).await?;
+        tracing::debug!(provider = provider.name(), %status, bytes = body.len(), "upstream answered");
+
         let body = if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() {
-            redact(body, key)
+            redact_key(body, key)
         } else if status.is_success() {
             return Err(ProxyError::NotJson(provider));
         } else {
             // An error page (HTML from a load balancer, say): keep the status, explain in JSON.
-            serde_json::to_vec(&serde_json::json!({
-                "error": "upstream_error",
-                "message": format!("{} answered HTTP {}", provider.name(), status.as_u16()),
-            }))
-            .expect("static JSON")
+            Bytes::from(
+                serde_json::to_vec(&serde_json::json!({
+                    "error": "upstream_error",
+                    "message": format!("{} answered HTTP {}", provider.name(), status.as_u16()),
+                }))
+                .expect("static JSON"),
+            )
         };
-        let mut response = json_response(status, body);
-        if let Some(retry_after) = retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, retry_after);
-        }
-        Ok(response)
+        Ok(Fetched { status, body, retry_after })
     }
-}
 
-/// A JSON response that no cache shares: progress is per player.
-pub fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    response
+    async fn read_bounded(&self, provider: Provider, mut response: reqwest::Response) -> Result<Bytes, ProxyError> {
+        if response.content_length().is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+            return Err(ProxyError::TooLarge(provider));
+        }
+        let mut reading = Reading::start(&self.memory);
+        // Capacity is managed by hand so a body never holds more than MAX_BODY_BYTES, whatever
+        // the chunk sizes: the worst case printed at start is then a true bound.
+        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize);
+        reading.track(body.capacity());
+        while let Some(chunk) = response.chunk().await.map_err(|err| classify(provider, &err))? {
+            let len = body.len() + chunk.len();
+            if len > MAX_BODY_BYTES {
+                return Err(ProxyError::TooLarge(provider));
+            }
+            if len > body.capacity() {
+                let capacity = len.max(body.capacity() * 2).min(MAX_BODY_BYTES);
+                body.reserve_exact(capacity - body.len());
+                reading.track(body.capacity());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Bytes::from(body))
+    }
 }
 
 fn classify(provider: Provider, err: &reqwest::Error) -> ProxyError {
@@ -136,27 +267,12 @@ fn classify(provider: Provider, err: &reqwest::Error) -> ProxyError {
     }
 }
 
-async fn read_bounded(provider: Provider, mut response: reqwest::Response) -> Result<Vec<u8>, ProxyError> {
-    if response.content_length().is_some_and(|len| len > MAX_BODY_BYTES as u64) {
-        return Err(ProxyError::TooLarge(provider));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|err| classify(provider, &err))? {
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(ProxyError::TooLarge(provider));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
 /// An upstream that echoes the key it was sent (in an "invalid key: ..." message, say) must not
 /// hand it to the browser.
-fn redact(body: Vec<u8>, key: &ApiKey) -> Vec<u8> {
-    let needle = key.expose().as_bytes();
-    if !body.windows(needle.len()).any(|window| window == needle) {
+fn redact_key(body: Bytes, key: &ApiKey) -> Bytes {
+    if memchr::memmem::find(&body, key.expose().as_bytes()).is_none() {
         return body;
     }
     tracing::warn!("upstream response contained the API key; redacted before answering");
-    String::from_utf8_lossy(&body).replace(key.expose(), "[redacted]").into_bytes()
+    Bytes::from(String::from_utf8_lossy(&body).replace(key.expose(), "[redacted]").into_bytes())
 }

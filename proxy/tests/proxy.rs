@@ -229,16 +229,29 @@ async fn without_demo_flag_and_keys_nothing_is_served_from_sample_data() {
 }
 
 #[tokio::test]
-async fn demo_mode_answers_sample_data_for_any_player_and_says_so() {
+async fn demo_mode_answers_sample_data_for_any_signed_in_player_and_says_so() {
     let proxy = Proxy::spawn(&[], &["--demo"]).await;
-    let progress = proxy.get("/whalepass/players/anyone-at-all/progress?gameId=g").await;
+    // Demo mode runs with player tokens on, as a real deployment should: its /demo/token
+    // endpoint stands in for the game's backend.
+    let target = "/whalepass/players/anyone-at-all/progress?gameId=g";
+    proxy.get(target).await.assert_json_error(401, "unauthorized");
+    let token = proxy.get("/demo/token?sub=anyone-at-all&gft=discord:123456789012345678").await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let auth = format!("Bearer {token}");
+    let progress = proxy.send("GET", target, &[("Authorization", &auth)]).await;
     assert_eq!(progress.status, 200);
     assert_eq!(progress.header("x-progress-proxy-mode"), Some("demo"));
     assert_eq!(progress.json()["player"]["externalPlayerId"], "anyone-at-all");
-    let programs = proxy.get(COLLECTIONS).await;
+    let programs = proxy.send("GET", COLLECTIONS, &[("Authorization", &auth)]).await;
     assert!(programs.json().as_array().is_some_and(|p| !p.is_empty()));
+    // Another player's progress needs their own token, in demo mode too.
+    let other = proxy.send("GET", "/whalepass/players/someone-else/progress?gameId=g", &[("Authorization", &auth)]).await;
+    other.assert_json_error(403, "forbidden");
     // Demo mode validates exactly like live mode.
-    proxy.get("/whalepass/players/%2e%2e/progress?gameId=g").await.assert_json_error(400, "bad_request");
+    let bad = proxy.send("GET", "/whalepass/players/%2e%2e/progress?gameId=g", &[("Authorization", &auth)]).await;
+    bad.assert_json_error(400, "bad_request");
 }
 
 #[tokio::test]
@@ -288,4 +301,42 @@ async fn giftoin_wrapped_shape_passes_through_untouched() {
     let stack = Stack::start().await;
     let response = stack.proxy.get("/giftoin/users/discord/wrapped/progress/collection-challenges").await;
     assert_eq!(response.json()["data"][0]["id"], "program_ocean");
+}
+
+#[tokio::test]
+async fn an_origin_equal_to_the_host_is_not_same_origin_unless_allowed() {
+    // DNS rebinding: evil.example resolves to the proxy, and the browser sends Host and Origin alike.
+    let stack = Stack::start().await;
+    let origin = format!("http://{}", stack.proxy.addr);
+    let response = stack.proxy.send("GET", PROGRESS, &[("Origin", &origin)]).await;
+    response.assert_json_error(403, "origin_not_allowed");
+    assert!(stack.upstream.requests().is_empty());
+}
+
+#[tokio::test]
+async fn settings_come_from_a_toml_file_with_the_environment_taking_precedence() {
+    let dir = std::env::temp_dir().join(format!("pw-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("progress-proxy.toml");
+    std::fs::write(&file, "ALLOWED_ORIGINS = [\"https://from-file.example\"]\nrate-limit-rps = 0\n").unwrap();
+    let stack = Stack::start_with(&[("PROXY_CONFIG", file.to_str().unwrap()), ("ALLOWED_ORIGINS", "")]).await;
+    let allowed = stack.proxy.send("GET", PROGRESS, &[("Origin", "https://from-file.example")]).await;
+    assert_eq!(allowed.status, 200, "{}", allowed.body);
+    let overridden = Stack::start_with(&[("PROXY_CONFIG", file.to_str().unwrap())]).await;
+    let refused = overridden.proxy.send("GET", PROGRESS, &[("Origin", "https://from-file.example")]).await;
+    refused.assert_json_error(403, "origin_not_allowed");
+}
+
+#[tokio::test]
+async fn help_lists_every_setting_with_its_variable() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_progress-proxy")).arg("--help").output().unwrap();
+    let help = String::from_utf8(output.stdout).unwrap();
+    for name in [
+        "PLAYER_TOKEN_SECRET", "PLAYER_TOKEN_PUBLIC_KEY", "PLAYER_TOKEN_ISSUER", "PLAYER_TOKEN_AUDIENCE",
+        "REDACT_REWARD_VALUES", "CACHE_TTL_BATTLEPASS", "CACHE_TTL_PROGRESS", "CACHE_TTL_GIFTOIN", "CACHE_MAX_BYTES",
+        "STALE_IF_ERROR", "HEADER_READ_TIMEOUT", "IDLE_TIMEOUT", "MAX_CONNECTIONS", "UPSTREAM_CONCURRENCY",
+        "RATE_LIMIT_RPS", "RATE_LIMIT_BURST", "TRUST_FORWARDED_FOR", "METRICS_LISTEN", "LOG_FORMAT", "PROXY_CONFIG",
+    ] {
+        assert!(help.contains(&format!("[env: {name}")), "{name} missing from --help:\n{help}");
+    }
 }

@@ -1,7 +1,11 @@
 //! Runs the real proxy binary against the fake upstream and talks to it over raw HTTP/1.1, so
 //! paths reach the proxy exactly as written (an HTTP client library would normalise `..`).
+//!
+//! Each test binary uses its own part of this module.
+#![allow(dead_code)]
 
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 
 use fake_upstream::{FakeUpstream, Keys};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -46,10 +50,14 @@ impl Stack {
     }
 }
 
+/// The shared secret the token tests sign with.
+pub const SECRET: &str = "test-secret-for-player-tokens-0123456789";
+
 /// A running `progress-proxy` process; killed on drop.
 pub struct Proxy {
     child: Child,
     pub addr: String,
+    logs: Arc<Mutex<Vec<String>>>,
 }
 
 impl Proxy {
@@ -64,9 +72,19 @@ impl Proxy {
             .envs(env.iter().copied())
             .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .kill_on_drop(true);
         let mut child = command.spawn().expect("start progress-proxy");
+        // Keep every log line (and echo it), so tests can check what the proxy logs.
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+        let kept = logs.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = stderr.next_line().await {
+                eprintln!("{line}");
+                kept.lock().unwrap().push(line);
+            }
+        });
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut log = Vec::new();
         let addr = loop {
@@ -78,7 +96,39 @@ impl Proxy {
         };
         // Keep draining the log so the proxy never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Proxy { child, addr }
+        Proxy { child, addr, logs }
+    }
+
+    /// Every line the proxy logged so far.
+    pub fn logs(&self) -> String {
+        self.logs.lock().unwrap().join("\n")
+    }
+
+    /// Waits (up to 10 s, a guard against a hang) for a log line containing `needle`.
+    pub async fn wait_for_log(&self, needle: &str) -> bool {
+        for _ in 0..200 {
+            if self.logs().contains(needle) {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        false
+    }
+
+    /// The proxy's `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        let response = self.get("/metrics").await;
+        assert_eq!(response.status, 200, "{}", response.body);
+        response.body
+    }
+
+    /// The value of one metric line (`name{labels}` exactly as rendered), or 0 when absent.
+    pub async fn metric(&self, series: &str) -> f64 {
+        self.metrics()
+            .await
+            .lines()
+            .find_map(|line| line.strip_prefix(series).and_then(|rest| rest.strip_prefix(' ')))
+            .map_or(0.0, |value| value.trim().parse().unwrap())
     }
 
     /// Sends one request as written and returns the whole response.
@@ -98,6 +148,16 @@ impl Proxy {
     pub async fn get(&self, target: &str) -> RawResponse {
         self.send("GET", target, &[]).await
     }
+
+    /// Sends raw bytes on a new connection and returns whatever comes back until the proxy
+    /// closes it.
+    pub async fn raw(&self, bytes: &[u8]) -> Vec<u8> {
+        let mut stream = TcpStream::connect(&self.addr).await.expect("connect to proxy");
+        stream.write_all(bytes).await.unwrap();
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw).await;
+        raw
+    }
 }
 
 impl Drop for Proxy {
@@ -114,8 +174,23 @@ pub struct RawResponse {
     pub body: String,
 }
 
+/// A token from the proxy's own `token` subcommand, signed with [`SECRET`].
+pub async fn token(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_progress-proxy"))
+        .env_clear()
+        .env("PLAYER_TOKEN_SECRET", SECRET)
+        .arg("token")
+        .args(args)
+        .output()
+        .await
+        .expect("run progress-proxy token");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
 impl RawResponse {
-    fn parse(raw: Vec<u8>) -> Self {
+    /// Parses a response as bytes.
+    pub fn parse(raw: Vec<u8>) -> Self {
         let text = String::from_utf8_lossy(&raw).into_owned();
         let (head, body) = text.split_once("\r\n\r\n").expect("a complete HTTP response");
         let mut lines = head.lines();

@@ -17,6 +17,8 @@
 //! | `flaky-once` | 500 the first time each path is asked for, the normal answer after |
 //! | `fail-after-first` | the normal answer the first time each path is asked for, 503 after |
 //! | `wrapped` (Giftoin) | the result wrapped as `{data, status}` |
+//! | `huge` | 200 with a chunked body of 50 MB, sent as fast as it is read |
+//! | `slow-once` | the normal answer after 300 ms the first time each path is asked for |
 //!
 //! ```no_run
 //! # async fn demo() {
@@ -227,6 +229,16 @@ async fn answer(fake: &Fake, service: Service, uri: &Uri, headers: &HeaderMap, i
         }
         "fail-after-first" if fake.times_asked(uri.path()) > 1 => {
             json_body(StatusCode::SERVICE_UNAVAILABLE, service.error_body(503, "Maintenance"))
+        }
+        "huge" => {
+            // No Content-Length: the proxy only finds out by reading.
+            let chunk = axum::body::Bytes::from(vec![b' '; 64 * 1024]);
+            let chunks = futures_util::stream::iter((0..800).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
+            (StatusCode::OK, [("content-type", "application/json")], axum::body::Body::from_stream(chunks)).into_response()
+        }
+        "slow-once" if fake.times_asked(uri.path()) == 1 => {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            json_body(StatusCode::OK, normal)
         }
         "status-500" => json_body(StatusCode::INTERNAL_SERVER_ERROR, service.error_body(500, "Internal server error")),
         "html-502" => (StatusCode::BAD_GATEWAY, [("content-type", "text/html")], "<html>Bad gateway</html>").into_response(),
