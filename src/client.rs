@@ -121,6 +121,10 @@ impl fmt::Display for ClientError {
         match self {
             ClientError::InvalidRequest(message) => write!(f, "Invalid widget settings: {message}"),
             ClientError::Network(_) => f.write_str("Couldn't reach the progress service. Check your connection."),
+            ClientError::Http { status: 401, .. } => f.write_str("Sign in to see your progress."),
+            ClientError::Http { status: 403, .. } => {
+                f.write_str("This progress belongs to another player. Sign in as yourself to see yours.")
+            }
             ClientError::Http { status: 429, message } => {
                 write!(f, "Too many requests right now (HTTP 429: {message}); try again in a moment.")
             }

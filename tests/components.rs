@@ -278,3 +278,57 @@ async fn mounted_from_js_options_and_unmount_removes_the_view() {
     assert_eq!(root.child_element_count(), 0, "{}", root.inner_html());
     handle.unmount(); // twice is harmless
 }
+
+/// The proxy with player tokens on, and a token for player `p-42` / `discord:123456789012345678`.
+fn secure_proxy_and_token() -> (String, String) {
+    let url = option_env!("PW_TEST_SECURE_PROXY_URL").expect("run through `cargo xtask test`");
+    let token = option_env!("PW_TEST_PLAYER_TOKEN").expect("run through `cargo xtask test`");
+    (url.to_owned(), token.to_owned())
+}
+
+#[wasm_bindgen_test]
+async fn a_player_token_opens_a_proxy_with_tokens_on_and_shows_the_players_own_code() {
+    let (url, token) = secure_proxy_and_token();
+    let root = container();
+    let _battlepass = mount_battlepass(
+        root.clone().into(),
+        options(&[("proxyUrl", &url), ("playerId", "p-42"), ("gameId", "g-1"), ("playerToken", &token)]),
+    )
+    .unwrap();
+    wait_for(&root, ".pw-level").await;
+    let collections = container();
+    let _collections = mount_collections(
+        collections.clone().into(),
+        options(&[
+            ("proxyUrl", &url),
+            ("platform", "discord"),
+            ("platformUserId", "123456789012345678"),
+            ("programId", "program_winter"),
+            ("playerToken", &token),
+        ]),
+    )
+    .unwrap();
+    wait_for(&collections, ".pw-reward-value").await;
+    assert!(text(&collections).contains("ICE-777"), "{}", text(&collections));
+}
+
+#[wasm_bindgen_test]
+async fn without_a_token_a_proxy_with_tokens_on_asks_the_player_to_sign_in() {
+    let (url, _) = secure_proxy_and_token();
+    let root = container();
+    let _handle = mount_battlepass(root.clone().into(), options(&[("proxyUrl", &url), ("playerId", "p-42"), ("gameId", "g-1")]))
+        .unwrap();
+    let message = wait_for(&root, "[part='error']").await.text_content().unwrap();
+    assert!(message.contains("Sign in to see your progress"), "{message}");
+    assert!(!message.contains("401"), "no raw status for a player: {message}");
+}
+
+#[wasm_bindgen_test]
+async fn a_reward_value_the_proxy_withheld_asks_the_player_to_sign_in() {
+    // The default test proxy has tokens off, so it withholds claim codes.
+    let (root, _handle) = mount_collections_for("123456789012345678", Some("program_winter"));
+    wait_for(&root, ".pw-reward-withheld").await;
+    let shown = text(&root);
+    assert!(shown.contains("Sign in to see your code"), "{shown}");
+    assert!(!shown.contains("ICE-777"), "{shown}");
+}

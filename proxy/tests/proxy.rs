@@ -339,4 +339,9 @@ async fn help_lists_every_setting_with_its_variable() {
     ] {
         assert!(help.contains(&format!("[env: {name}")), "{name} missing from --help:\n{help}");
     }
+    // The README's settings table lists exactly what --help does.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    for name in help.split("[env: ").skip(1).filter_map(|rest| rest.split(['=', ']']).next()) {
+        assert!(readme.contains(&format!("| `{name}` |")), "README's settings table lacks {name}");
+    }
 }

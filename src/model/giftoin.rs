@@ -173,6 +173,10 @@ pub struct CollectionReward {
     pub claimed_timestamp: Option<i64>,
     /// How to show `value`.
     pub view_type: Option<ViewType>,
+    /// Set by the proxy when it withheld `value` because no player token proved whose reward
+    /// this is (`valueWithheld: true`, with `value: null`).
+    #[serde(deserialize_with = "lenient::flag")]
+    pub value_withheld: Option<bool>,
 }
 
 /// When a program runs.

@@ -345,6 +345,8 @@ fn RewardPanel(reward: CollectionReward) -> impl IntoView {
     let (state, label) = reward_state(&reward, &expect_context::<Locale>());
     // The value (a code, a link) is the reward itself: only shown once it is the user's.
     let value = reward.value.clone().filter(|_| state != "locked");
+    // The proxy withholds values it cannot prove are the viewer's (no player token).
+    let withheld = value.is_none() && state != "locked" && reward.value_withheld == Some(true);
     // Rendering a QR code image comes later; until then the value is shown as text.
     let view_type = match &reward.view_type {
         Some(ViewType::Qr) => "QR code".to_owned(),
@@ -367,6 +369,7 @@ fn RewardPanel(reward: CollectionReward) -> impl IntoView {
                         <code>{value}</code>
                     </p>
                 })}
+                {withheld.then(|| view! { <p class="pw-reward-value pw-reward-withheld">"Sign in to see your code"</p> })}
             </div>
         </div>
     }

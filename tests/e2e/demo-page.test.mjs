@@ -38,7 +38,8 @@ test("the demo page through the real proxy shows upstream progress, and no reque
   }
   const one = await page.locator("#collection .pw").textContent();
   assert.ok(one.includes("Frozen Depths") && !one.includes("Ocean Collection"), one);
-  assert.ok(one.includes("ICE-777"), "a claimed reward shows its value");
+  // This proxy has player tokens off, so it withholds claim codes: the widget says why.
+  assert.ok(one.includes("Sign in to see your code") && !one.includes("ICE-777"), one);
   assert.equal(await page.locator("#collection .pw-card.pw-owned").count(), 1);
 
   mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
@@ -74,7 +75,7 @@ test("the demo page through the real proxy shows upstream progress, and no reque
   assert.deepEqual(errors, []);
 });
 
-test("cargo xtask demo's configuration: demo mode with no keys shows sample data", async (t) => {
+test("cargo xtask demo's configuration: demo mode with player tokens on shows the signed-in player's sample data", async (t) => {
   const proxy = await startDemoProxy();
   const browser = await launchBrowser();
   t.after(async () => { await browser.close(); proxy.stop(); });
@@ -82,7 +83,12 @@ test("cargo xtask demo's configuration: demo mode with no keys shows sample data
   const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
   const { errors } = recordTraffic(page);
   const demoHeaders = [];
-  page.on("response", (r) => { if (r.url().includes("/whalepass/")) demoHeaders.push(r.headers()["x-progress-proxy-mode"]); });
+  const authorization = [];
+  page.on("response", async (r) => {
+    if (!/\/(whalepass|giftoin)\//.test(r.url())) return;
+    if (r.url().includes("/whalepass/")) demoHeaders.push(r.headers()["x-progress-proxy-mode"]);
+    authorization.push([r.status(), (await r.request().allHeaders()).authorization]);
+  });
   await page.goto(`${proxy.url}/`);
   await page.locator("#battlepass .pw-level").first().waitFor();
   await page.locator("#battlepass .pw-price").waitFor();
@@ -96,6 +102,12 @@ test("cargo xtask demo's configuration: demo mode with no keys shows sample data
   assert.ok((await page.locator("#collection .pw").textContent()).includes("Winter Challenge"));
   assert.equal(await page.locator("#collection .pw-program").count(), 1);
   assert.ok(demoHeaders.length > 0 && demoHeaders.every((h) => h === "demo"), String(demoHeaders));
+  // Every progress request carried the player's token, and none was refused.
+  assert.ok(authorization.length >= 3 && authorization.every(([status, auth]) => status === 200 && /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/.test(auth)), JSON.stringify(authorization));
+  // Switching player signs the other player in; their progress shows, not a sign-in message.
+  await page.selectOption("#player", "rival-player");
+  await page.waitForFunction(() => document.querySelector("#battlepass").shadowRoot.textContent.includes("rival-player"));
+  assert.equal(await page.locator("#battlepass [part~='error']").count(), 0);
   await page.screenshot({ path: join(ROOT, "target/e2e/demo-sample.png"), fullPage: true });
   assert.deepEqual(errors, []);
 });

@@ -32,8 +32,13 @@ export function startServer(bin, { env = {}, args = [] } = {}) {
   });
 }
 
-/** The fake upstream, and the real proxy in front of it serving `site` (the demo site by default). */
-export async function startLiveStack(site = required("PW_SITE_DIR")) {
+/**
+ * The fake upstream, and the real proxy in front of it serving `site` (the demo site by default).
+ * These tests are about what the widgets do on every request and refresh, so the proxy's
+ * progress cache and rate limit are off (`env` may turn them back on); both are tested over HTTP
+ * in proxy/tests.
+ */
+export async function startLiveStack(site = required("PW_SITE_DIR"), env = {}) {
   const upstream = await startServer(required("PW_FAKE_UPSTREAM_BIN"));
   const proxy = await startServer(required("PW_PROXY_BIN"), {
     env: {
@@ -42,6 +47,10 @@ export async function startLiveStack(site = required("PW_SITE_DIR")) {
       GIFTOIN_API_KEY: KEYS.giftoin,
       WHALEPASS_BASE_URL: upstream.url,
       GIFTOIN_BASE_URL: `${upstream.url}/api/v1`,
+      CACHE_TTL_PROGRESS: "0",
+      CACHE_TTL_GIFTOIN: "0",
+      RATE_LIMIT_RPS: "0",
+      ...env,
     },
     args: ["--static", site],
   });
@@ -49,7 +58,7 @@ export async function startLiveStack(site = required("PW_SITE_DIR")) {
   return { upstream, proxy, requests, stop: () => { proxy.stop(); upstream.stop(); } };
 }
 
-/** The proxy exactly as `cargo xtask demo` runs it: demo mode, no keys, serving the site. */
+/** The proxy exactly as `cargo xtask demo` runs it: demo mode (player tokens on), no keys, serving the site. */
 export function startDemoProxy() {
   return startServer(required("PW_PROXY_BIN"), {
     env: { PROXY_LISTEN: "127.0.0.1:0" },

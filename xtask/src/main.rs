@@ -4,9 +4,11 @@
 //! - `test`: install what is missing and run every test (native, proxy, browser, end to end).
 //! - `build`: write the release package to `pkg/`.
 //! - `size`: print the package's size over the wire (raw, gzip, brotli).
+//! - `bench-proxy`: progress-proxy against nginx under the same load (req/s, p99, CPU, RSS).
 //!
 //! Only the standard library: this crate is compiled on every fresh machine before anything else.
 
+mod bench;
 mod setup;
 mod tasks;
 
@@ -19,8 +21,9 @@ fn main() -> ExitCode {
         Some("test") => tasks::test(),
         Some("build") => tasks::build().map(|_| ()),
         Some("size") => tasks::size(),
+        Some("bench-proxy") => bench::bench_proxy(),
         _ => {
-            eprintln!("usage: cargo xtask <demo | test | build | size>");
+            eprintln!("usage: cargo xtask <demo | test | build | size | bench-proxy>");
             return ExitCode::from(2);
         }
     };

@@ -104,3 +104,24 @@ pub fn browser() -> Result<(PathBuf, PathBuf)> {
         _ => Err("apt-get installed chromium but /usr/bin/chromium or /usr/bin/chromedriver is still missing".into()),
     }
 }
+
+/// Debian programs (`(binary path, package)`), installed with apt-get when absent and root.
+pub fn debian_programs(programs: &[(&str, &str)]) -> Result {
+    let missing: Vec<&str> = programs.iter().filter(|(bin, _)| !Path::new(bin).is_file()).map(|(_, pkg)| *pkg).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let is_root = output("id", &["-u"]).is_some_and(|id| id.trim() == "0");
+    if !is_root {
+        return Err(format!("missing: run `sudo apt-get install -y {}` (or run this as root)", missing.join(" ")));
+    }
+    run(Command::new("apt-get").args(["update", "-q"]))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-q", "--no-install-recommends"])
+        .args(&missing)
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    match programs.iter().find(|(bin, _)| !Path::new(bin).is_file()) {
+        Some((bin, pkg)) => Err(format!("apt-get installed {pkg} but {bin} is still missing")),
+        None => Ok(()),
+    }
+}

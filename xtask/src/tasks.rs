@@ -180,21 +180,50 @@ impl Tally {
     }
 }
 
-/// The real proxy (keys set, every origin allowed) in front of the fake upstream.
-fn test_stack() -> Result<(Server, Server)> {
+/// The secret of the component tests' proxy with player tokens on.
+const TEST_TOKEN_SECRET: &str = "component-tests-token-secret-0123456789";
+
+/// The proxies the component tests talk to, in front of one fake upstream: one with player
+/// tokens off (so claim codes are withheld) and one with them on, plus a token for `p-42`.
+struct TestStack {
+    _upstream: Server,
+    open: Server,
+    secure: Server,
+    token: String,
+}
+
+/// The real proxy (keys set, every origin allowed) in front of the fake upstream, with extra
+/// settings.
+fn test_proxy(upstream: &Server, extra: &[(&str, &str)]) -> Result<Server> {
+    let mut command = Command::new(root().join("target/debug/progress-proxy"));
+    command
+        .env("PROXY_LISTEN", "127.0.0.1:0")
+        .env("WHALEPASS_API_KEY", "wp-SECRET-7f3a9c1e5b")
+        .env("GIFTOIN_API_KEY", "gft-SECRET-91bd2e4a70")
+        .env("WHALEPASS_BASE_URL", &upstream.url)
+        .env("GIFTOIN_BASE_URL", format!("{}/api/v1", upstream.url))
+        // wasm-bindgen-test serves its page from a random port.
+        .env("ALLOWED_ORIGINS", "*")
+        // Every test in the browser shares one client IP; the limit itself is tested over HTTP.
+        .env("RATE_LIMIT_RPS", "0")
+        .envs(extra.iter().copied());
+    Server::start("progress-proxy", &mut command)
+}
+
+fn test_stack() -> Result<TestStack> {
     let upstream = Server::start("fake-upstream", &mut Command::new(root().join("target/debug/fake-upstream")))?;
-    let proxy = Server::start(
-        "progress-proxy",
-        Command::new(root().join("target/debug/progress-proxy"))
-            .env("PROXY_LISTEN", "127.0.0.1:0")
-            .env("WHALEPASS_API_KEY", "wp-SECRET-7f3a9c1e5b")
-            .env("GIFTOIN_API_KEY", "gft-SECRET-91bd2e4a70")
-            .env("WHALEPASS_BASE_URL", &upstream.url)
-            .env("GIFTOIN_BASE_URL", format!("{}/api/v1", upstream.url))
-            // wasm-bindgen-test serves its page from a random port.
-            .env("ALLOWED_ORIGINS", "*"),
-    )?;
-    Ok((upstream, proxy))
+    let open = test_proxy(&upstream, &[])?;
+    let secure = test_proxy(&upstream, &[("PLAYER_TOKEN_SECRET", TEST_TOKEN_SECRET)])?;
+    let output = Command::new(root().join("target/debug/progress-proxy"))
+        .args(["token", "--sub", "p-42", "--gft", "discord:123456789012345678", "--ttl", "2h"])
+        .env("PLAYER_TOKEN_SECRET", TEST_TOKEN_SECRET)
+        .output()
+        .map_err(|e| format!("cannot run progress-proxy token: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("progress-proxy token failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let token = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    Ok(TestStack { _upstream: upstream, open, secure, token })
 }
 
 /// `cargo xtask test`: every test, in a real browser where a browser is involved.
@@ -211,11 +240,13 @@ pub fn test() -> Result {
         eprintln!("\n== components in headless Chromium (wasm-bindgen-test) ==");
         run(Command::new("cargo").args(["build", "--quiet", "-p", "progress-proxy", "-p", "fake-upstream"]))?;
         {
-            let (_upstream, proxy) = test_stack()?;
+            let stack = test_stack()?;
             tally.run(
                 Command::new("cargo")
                     .args(["test", "--target", "wasm32-unknown-unknown", "-p", "progress-widgets", "--test", "components"])
-                    .env("PW_TEST_PROXY_URL", &proxy.url)
+                    .env("PW_TEST_PROXY_URL", &stack.open.url)
+                    .env("PW_TEST_SECURE_PROXY_URL", &stack.secure.url)
+                    .env("PW_TEST_PLAYER_TOKEN", &stack.token)
                     .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
                     .env("CHROMEDRIVER", &chromedriver)
                     .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
