@@ -162,7 +162,7 @@ async fn forward(
     if state.demo {
         return Ok(demo::answer(&route));
     }
-    let key = cache_key(&state.upstreams, &route);
+    let key = cache_key(&route);
     let fresh_for = state.fresh_for.of(&route);
     let withhold = state.withhold_reward_values && route.provider() == Provider::Giftoin;
     let upstreams = state.upstreams.clone();
@@ -176,15 +176,12 @@ async fn forward(
     Ok(state.cache.get_or_fetch(key, fresh_for, fetch).await?.into_response(&headers))
 }
 
-/// The canonical upstream request: its URL, plus the battle-pass selector Whalepass takes as a
-/// header. Never anything else the browser sent.
-fn cache_key(upstreams: &Upstreams, route: &ProxyRoute) -> String {
-    let mut key = String::from(upstreams.url(route));
-    if let Some(id) = route.selected_battlepass() {
-        key.push_str(" x-battlepass-id=");
-        key.push_str(id);
-    }
-    key
+/// The canonical upstream request. The upstream URL and headers are a function of the route
+/// alone, so the route's own canonical form (re-encoded from the parsed parameters, battle-pass
+/// selector included) names it exactly, without building the URL on every request. Never
+/// anything else the browser sent.
+fn cache_key(route: &ProxyRoute) -> String {
+    route.path_and_query()
 }
 
 async fn health(State(state): State<Arc<AppState>>) -> impl IntoResponse {

@@ -36,6 +36,10 @@ pub struct Config {
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 4096, help_heading = "Server")]
     pub max_connections: usize,
 
+    /// Threads serving connections, each with its own single-threaded runtime. Default: one per core.
+    #[arg(long, env = "WORKER_THREADS", value_parser = clap::value_parser!(u16).range(1..=1024), help_heading = "Server")]
+    pub worker_threads: Option<u16>,
+
     /// Origins allowed to call the proxy from a browser, comma-separated
     /// (`https://game.example,https://www.game.example`), or `*` for any. Requests without an
     /// `Origin` header (same-origin GETs, servers) need no entry. In demo mode the proxy's own
@@ -73,10 +77,15 @@ pub struct Config {
     #[arg(long, env = "UPSTREAM_TIMEOUT_MS", default_value_t = 10_000, help_heading = "Upstream")]
     pub upstream_timeout_ms: u64,
 
-    /// Upstream requests in flight at once, per provider. Each may buffer up to 4 MiB, so this
-    /// also bounds the memory of upstream bodies (printed at start).
-    #[arg(long, env = "UPSTREAM_CONCURRENCY", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1024), help_heading = "Upstream")]
+    /// Upstream requests in flight at once, per provider: a burst queues here instead of
+    /// reaching the provider's own rate limit at full width.
+    #[arg(long, env = "UPSTREAM_CONCURRENCY", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096), help_heading = "Upstream")]
     pub upstream_concurrency: u32,
+
+    /// Bytes of upstream bodies buffered at once, at most (each body is capped at 4 MiB, and
+    /// reserves its length before it is read). At least 4 MiB.
+    #[arg(long, env = "UPSTREAM_BODY_MEMORY", default_value_t = 64 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(4 * 1024 * 1024..=u32::MAX as u64 * 64), help_heading = "Upstream")]
+    pub upstream_body_memory: u64,
 
     /// HS256 secret that signs player tokens (at least 32 bytes). With this or
     /// PLAYER_TOKEN_PUBLIC_KEY set, every proxy route requires a valid token.

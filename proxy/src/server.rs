@@ -39,6 +39,20 @@ pub struct Limits {
     pub max_connections: usize,
 }
 
+/// A listening socket on `addr` that other threads may also bind (SO_REUSEPORT), in the current
+/// runtime.
+pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    #[cfg(unix)]
+    socket.set_reuseport(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
+}
+
 /// Serves `app` on `listener` until `shutdown` resolves.
 pub async fn serve(listener: TcpListener, app: Router, limits: Limits, shutdown: impl std::future::Future<Output = ()>) {
     let permits = Arc::new(Semaphore::new(limits.max_connections));
@@ -202,8 +216,21 @@ impl AsyncWrite for Watched {
         Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
     }
 
-    // Not vectored: hyper then writes each response head as one buffer, which is what
-    // `hyper_error_response` looks at.
+    fn poll_write_vectored(self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        // hyper's own error answers are a head alone, in the first buffer.
+        match bufs.first() {
+            Some(first) if this.rewrite.is_some() || hyper_error_response(first).is_some() => {
+                Pin::new(this).poll_write(cx, first)
+            }
+            _ => Pin::new(&mut this.inner).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    // Vectored: hyper sends a response's head and body in one `writev` without copying the body.
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
 }
 
 /// hyper answers a request it cannot parse by itself, with an empty body. Those answers (and

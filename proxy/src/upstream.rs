@@ -52,13 +52,50 @@ struct Upstream {
     slots: Semaphore,
 }
 
-/// Both upstream services and the HTTP client that reaches them.
+/// Both upstream services and the HTTP clients that reach them.
 pub struct Upstreams {
-    client: reqwest::Client,
+    client: ClientSettings,
     timeout: Duration,
     whalepass: Upstream,
     giftoin: Upstream,
+    /// Bytes of upstream bodies that may be buffered at once: each response reserves its
+    /// `Content-Length` (or the 4 MiB cap when it sends none) before its body is read, all at
+    /// once, so readers never hold part of the budget while waiting for more.
+    body_budget: Semaphore,
     memory: Arc<BodyMemory>,
+}
+
+/// How upstream clients are built.
+#[derive(Clone, Copy)]
+struct ClientSettings {
+    connect_timeout: Duration,
+    idle_per_host: usize,
+}
+
+impl ClientSettings {
+    /// This thread's client. Each serving thread runs its own single-threaded runtime, and a
+    /// pooled connection is driven by the runtime that opened it; a client (and pool) per thread
+    /// keeps every upstream exchange on the thread that asked for it.
+    fn client(self) -> reqwest::Client {
+        thread_local! {
+            static CLIENT: std::cell::OnceCell<reqwest::Client> = const { std::cell::OnceCell::new() };
+        }
+        CLIENT.with(|client| {
+            client
+                .get_or_init(|| {
+                    reqwest::Client::builder()
+                        .connect_timeout(self.connect_timeout)
+                        // A redirect would carry the key header to wherever it points.
+                        .redirect(Policy::none())
+                        .pool_max_idle_per_host(self.idle_per_host)
+                        .tcp_nodelay(true)
+                        .user_agent(concat!("progress-proxy/", env!("CARGO_PKG_VERSION")))
+                        .build()
+                        .expect("the TLS backend is compiled in")
+                })
+                .clone()
+        })
+    }
 }
 
 /// Accounting of the bytes of upstream bodies being read, for `/metrics` and the tests.
@@ -114,16 +151,14 @@ impl Drop for Reading<'_> {
 }
 
 impl Upstreams {
-    /// Builds the client from the settings.
+    /// Builds the clients' settings from the proxy's.
     pub fn new(config: &Config) -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(config.upstream_timeout().min(Duration::from_secs(5)))
-            // A redirect would carry the key header to wherever it points.
-            .redirect(Policy::none())
-            .pool_max_idle_per_host(config.upstream_concurrency as usize)
-            .tcp_nodelay(true)
-            .user_agent(concat!("progress-proxy/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+        let client = ClientSettings {
+            connect_timeout: config.upstream_timeout().min(Duration::from_secs(5)),
+            idle_per_host: config.upstream_concurrency as usize,
+        };
+        // Built once here so a broken TLS setup fails at start, not on the first request.
+        client.client();
         let slots = || Semaphore::new(config.upstream_concurrency as usize);
         Ok(Upstreams {
             client,
@@ -140,13 +175,9 @@ impl Upstreams {
                 key: config.giftoin_api_key.clone(),
                 slots: slots(),
             },
+            body_budget: Semaphore::new(config.upstream_body_memory as usize),
             memory: Arc::default(),
         })
-    }
-
-    /// The most bytes of upstream bodies that can be buffered at once (printed at start).
-    pub fn worst_case_body_bytes(config: &Config) -> usize {
-        2 * config.upstream_concurrency as usize * MAX_BODY_BYTES
     }
 
     /// Whether a provider has its key.
@@ -200,7 +231,7 @@ impl Upstreams {
     async fn exchange(&self, upstream: &Upstream, key: &ApiKey, route: &ProxyRoute) -> Result<Fetched, ProxyError> {
         let provider = upstream.provider;
         let _slot = upstream.slots.acquire().await.expect("the semaphore is never closed");
-        let request = self.client.get(self.url(route));
+        let request = self.client.client().get(self.url(route));
         let request = match provider {
             Provider::Whalepass => whalepass::authorize(request, key, route),
             Provider::Giftoin => giftoin::authorize(request, key),
@@ -236,6 +267,8 @@ impl Upstreams {
         if response.content_length().is_some_and(|len| len > MAX_BODY_BYTES as u64) {
             return Err(ProxyError::TooLarge(provider));
         }
+        let reserve = response.content_length().map_or(MAX_BODY_BYTES, |len| len as usize).clamp(1, MAX_BODY_BYTES);
+        let _reserved = self.body_budget.acquire_many(reserve as u32).await.expect("the semaphore is never closed");
         let mut reading = Reading::start(&self.memory);
         // Capacity is managed by hand so a body never holds more than MAX_BODY_BYTES, whatever
         // the chunk sizes: the worst case printed at start is then a true bound.

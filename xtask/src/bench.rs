@@ -40,12 +40,13 @@ struct Figures {
     rss_mib: f64,
 }
 
-/// A process killed (by its pid) when dropped.
+/// A process stopped (by its pid) when dropped: SIGTERM, so nginx's master stops its workers
+/// (killed outright, it would leave them listening).
 struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
         let _ = self.0.wait();
     }
 }
@@ -254,7 +255,8 @@ fn token(secret: &str, player: usize) -> Result<String> {
 /// A wrk script cycling through the five read routes for each of the players (with each
 /// player's token, if given).
 fn script(dir: &Path, name: &str, tokens: Option<&[String]>) -> Result<PathBuf> {
-    let mut lua = String::from("local requests = {}\n");
+    // Formatted in `init`, which runs after wrk has set the Host header (at load time it has not).
+    let mut lua = String::from("local requests = {}\ninit = function(args)\n");
     for player in 1..=PLAYERS {
         let auth = tokens.map_or(String::new(), |t| format!(", {{[\"Authorization\"] = \"Bearer {}\"}}", t[player - 1]));
         let user = format!("12345678901234{player:04}");
@@ -265,10 +267,10 @@ fn script(dir: &Path, name: &str, tokens: Option<&[String]>) -> Result<PathBuf> 
             format!("/giftoin/users/discord/{user}/progress/collection-challenges"),
             format!("/giftoin/users/discord/{user}/progress/collection-challenges/program_ocean"),
         ] {
-            let _ = writeln!(lua, "requests[#requests + 1] = wrk.format(\"GET\", \"{path}\"{auth})");
+            let _ = writeln!(lua, "  requests[#requests + 1] = wrk.format(\"GET\", \"{path}\"{auth})");
         }
     }
-    lua.push_str("local n = 0\nrequest = function()\n  n = n + 1\n  return requests[(n % #requests) + 1]\nend\n");
+    lua.push_str("end\nlocal n = 0\nrequest = function()\n  n = n + 1\n  return requests[(n % #requests) + 1]\nend\n");
     let path = dir.join(name);
     std::fs::write(&path, lua).map_err(|e| e.to_string())?;
     Ok(path)
