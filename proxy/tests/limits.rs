@@ -137,3 +137,23 @@ async fn metrics_count_requests_by_route_and_status() {
         assert!(metrics.contains(line), "{line} missing from\n{metrics}");
     }
 }
+
+#[tokio::test]
+async fn json_logs_and_a_separate_metrics_listener() {
+    let stack = Stack::start_with(&[("LOG_FORMAT", "json"), ("METRICS_LISTEN", "127.0.0.1:0")]).await;
+    assert!(stack.proxy.wait_for_log("metrics on http://").await);
+    let logs = stack.proxy.logs();
+    for line in logs.lines() {
+        let entry: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(entry["level"].is_string() && entry["message"].is_string(), "{line}");
+    }
+    let address = logs.split("metrics on http://").nth(1).unwrap().split('/').next().unwrap();
+    // Metrics are served there, and no longer on the public listener.
+    assert_eq!(stack.proxy.get(PROGRESS).await.status, 200);
+    stack.proxy.get("/metrics").await.assert_json_error(404, "not_found");
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream.write_all(b"GET /metrics HTTP/1.1\r\nHost: m\r\nConnection: close\r\n\r\n").await.unwrap();
+    let response = RawResponse::parse(read_until_closed(&mut stream).await);
+    assert_eq!(response.status, 200);
+    assert!(response.body.contains("progress_proxy_"), "{}", response.body);
+}
