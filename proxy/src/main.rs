@@ -110,15 +110,17 @@ async fn run(config: Config) -> Result<(), String> {
     let router = app::router(&config, tokens, main_metrics)?;
     let listener = server::bind(config.listen).map_err(|err| format!("cannot listen on {}: {err}", config.listen))?;
     let addr = listener.local_addr().map_err(|err| err.to_string())?;
-    let limits = server::Limits {
-        header_read: config.header_read_timeout,
-        idle: config.idle_timeout,
-        max_connections: config.max_connections,
-    };
     // One single-threaded runtime per core, each with its own listening socket on the same port
     // (SO_REUSEPORT): the kernel spreads connections over them, and a request never hops between
     // threads. Shared state (cache, limits, upstream client) is thread-safe.
     let threads = config.worker_threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
+    // Each thread accepts on its own socket, so each gets its share of the connection cap: a
+    // shared cap could hand the last free slot to a thread whose backlog is empty.
+    let limits = server::Limits {
+        header_read: config.header_read_timeout,
+        idle: config.idle_timeout,
+        max_connections: config.max_connections.div_ceil(threads),
+    };
     for index in 1..threads {
         let router = router.clone();
         std::thread::Builder::new()

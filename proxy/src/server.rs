@@ -35,7 +35,7 @@ pub struct Limits {
     pub header_read: Duration,
     /// Time a connection may sit with no request.
     pub idle: Duration,
-    /// Open connections at most.
+    /// Open connections at most, on this thread's socket.
     pub max_connections: usize,
 }
 

@@ -157,3 +157,20 @@ async fn json_logs_and_a_separate_metrics_listener() {
     assert_eq!(response.status, 200);
     assert!(response.body.contains("progress_proxy_"), "{}", response.body);
 }
+
+#[tokio::test]
+async fn past_max_connections_a_client_waits_until_a_connection_closes() {
+    let stack = Stack::start_with(&[("MAX_CONNECTIONS", "1"), ("WORKER_THREADS", "1")]).await;
+    let first = TcpStream::connect(&stack.proxy.addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await; // let the proxy accept it
+    let mut second = TcpStream::connect(&stack.proxy.addr).await.unwrap();
+    second.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    // Not answered while the only slot is taken. (A slow machine can only make this pass
+    // wrongly, never fail wrongly: the check is for the absence of an answer.)
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut byte = [0u8; 1];
+    assert!(matches!(second.try_read(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock), "answered past the cap");
+    drop(first);
+    let response = RawResponse::parse(read_until_closed(&mut second).await);
+    assert_eq!(response.status, 200);
+}
