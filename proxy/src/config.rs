@@ -32,8 +32,7 @@ pub struct Config {
     #[arg(long, env = "IDLE_TIMEOUT", default_value = "60s", value_parser = duration, help_heading = "Server")]
     pub idle_timeout: Duration,
 
-    /// Open client connections at most (shared out evenly over the worker threads); further
-    /// clients wait in the listen backlog.
+    /// Open client connections at most; further clients wait in the listen backlog.
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 4096, help_heading = "Server")]
     pub max_connections: usize,
 

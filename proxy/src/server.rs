@@ -28,38 +28,37 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
-/// Connection limits.
-#[derive(Debug, Clone, Copy)]
+/// Connection limits, shared by every serving thread.
+#[derive(Debug, Clone)]
 pub struct Limits {
     /// Time to receive a whole request head once it has started.
     pub header_read: Duration,
     /// Time a connection may sit with no request.
     pub idle: Duration,
-    /// Open connections at most, on this thread's socket.
-    pub max_connections: usize,
+    /// A permit per connection that may be open, across all threads (`MAX_CONNECTIONS`). A
+    /// thread waits for one before it accepts, so clients past the cap wait in the backlog.
+    pub connections: Arc<Semaphore>,
 }
 
-/// A listening socket on `addr` that other threads may also bind (SO_REUSEPORT), in the current
-/// runtime.
-pub fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
+/// The listening socket, non-blocking, for every serving thread to register with its runtime
+/// (a `try_clone` each). Call it inside a runtime.
+pub fn bind(addr: SocketAddr) -> io::Result<std::net::TcpListener> {
     let socket = match addr {
         SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
         SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
     };
     socket.set_reuseaddr(true)?;
-    #[cfg(unix)]
-    socket.set_reuseport(true)?;
     socket.bind(addr)?;
-    socket.listen(1024)
+    // A backlog deeper than std's 128, for bursts and for clients past MAX_CONNECTIONS.
+    socket.listen(1024)?.into_std()
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves.
 pub async fn serve(listener: TcpListener, app: Router, limits: Limits, shutdown: impl std::future::Future<Output = ()>) {
-    let permits = Arc::new(Semaphore::new(limits.max_connections));
     tokio::pin!(shutdown);
     loop {
         let permit = tokio::select! {
-            permit = permits.clone().acquire_owned() => permit.expect("never closed"),
+            permit = limits.connections.clone().acquire_owned() => permit.expect("never closed"),
             () = &mut shutdown => return,
         };
         let (stream, peer) = tokio::select! {
@@ -76,8 +75,9 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits, shutdown:
         };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
+        let (header_read, idle) = (limits.header_read, limits.idle);
         tokio::spawn(async move {
-            connection(stream, peer, app, limits).await;
+            connection(stream, peer, app, header_read, idle).await;
             drop(permit);
         });
     }
@@ -96,7 +96,7 @@ struct Activity {
     idle_since_ms: AtomicU64,
 }
 
-async fn connection(stream: TcpStream, peer: SocketAddr, app: Router, limits: Limits) {
+async fn connection(stream: TcpStream, peer: SocketAddr, app: Router, header_read: Duration, idle: Duration) {
     let opened = Instant::now();
     let activity = Arc::new(Activity::default());
     let io = TokioIo::new(Watched { inner: stream, activity: activity.clone(), opened, rewrite: None });
@@ -125,7 +125,7 @@ async fn connection(stream: TcpStream, peer: SocketAddr, app: Router, limits: Li
     let conn = http.serve_connection(io, service);
     tokio::pin!(conn);
     loop {
-        let deadline = deadline(&activity, opened, limits);
+        let deadline = deadline(&activity, opened, header_read, idle);
         tokio::select! {
             result = conn.as_mut() => {
                 if let Err(err) = result {
@@ -134,7 +134,7 @@ async fn connection(stream: TcpStream, peer: SocketAddr, app: Router, limits: Li
                 return;
             }
             () = sleep_until(deadline) => {
-                if deadline.is_some_and(|d| Instant::now() >= d) && self::deadline(&activity, opened, limits).is_some_and(|d| Instant::now() >= d) {
+                if deadline.is_some_and(|d| Instant::now() >= d) && self::deadline(&activity, opened, header_read, idle).is_some_and(|d| Instant::now() >= d) {
                     tracing::debug!(%peer, "closing a connection that timed out");
                     return;
                 }
@@ -144,14 +144,14 @@ async fn connection(stream: TcpStream, peer: SocketAddr, app: Router, limits: Li
 }
 
 /// When the connection must be closed if nothing changes, or `None` while a request runs.
-fn deadline(activity: &Activity, opened: Instant, limits: Limits) -> Option<Instant> {
+fn deadline(activity: &Activity, opened: Instant, header_read: Duration, idle: Duration) -> Option<Instant> {
     if activity.in_flight.load(Ordering::Relaxed) > 0 {
         return None;
     }
     let ms = |atomic: &AtomicU64| opened + Duration::from_millis(atomic.load(Ordering::Relaxed));
     Some(match activity.reading_head.load(Ordering::Relaxed) {
-        true => ms(&activity.head_started_ms) + limits.header_read,
-        false => ms(&activity.idle_since_ms) + limits.idle,
+        true => ms(&activity.head_started_ms) + header_read,
+        false => ms(&activity.idle_since_ms) + idle,
     })
 }
 
