@@ -191,3 +191,16 @@ async fn without_tokens_giftoin_reward_values_are_withheld_by_default() {
     let sent = Stack::start_with(&[("REDACT_REWARD_VALUES", "false")]).await;
     assert!(sent.proxy.get(COLLECTIONS).await.body.contains("ICE-777"));
 }
+
+#[tokio::test]
+async fn a_token_seen_before_still_expires() {
+    // Verified tokens are remembered; their expiry is still checked on every use.
+    let stack = tokens_on(&[]).await;
+    let token = hs256(json!({"sub": "p-42", "exp": now() - 55})); // valid for 5 more seconds of leeway
+    let auth = bearer(&token);
+    assert_eq!(stack.proxy.send("GET", PROGRESS, &[("Authorization", &auth)]).await.status, 200);
+    tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+    let response = stack.proxy.send("GET", PROGRESS, &[("Authorization", &auth)]).await;
+    response.assert_json_error(401, "unauthorized");
+    assert_eq!(response.json()["reason"], "expired");
+}
