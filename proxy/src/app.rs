@@ -83,7 +83,7 @@ impl Origins {
 /// `None` when metrics have a listener of their own.
 pub fn router(config: &Config, tokens: Option<Arc<PlayerTokens>>, metrics: Option<PrometheusHandle>) -> Result<Router, String> {
     let origins = Origins::from_config(config);
-    let upstreams = Upstreams::new(config).map_err(|err| format!("cannot build the HTTP client: {err}"))?;
+    let upstreams = Upstreams::new(config);
     let state = Arc::new(AppState {
         upstreams: Arc::new(upstreams),
         cache: Cache::new(config.cache_max_bytes, config.stale_if_error),

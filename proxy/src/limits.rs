@@ -56,12 +56,12 @@ impl KeyExtractor for ClientKey {
 /// balancer appended), else `Forwarded: for=`.
 fn forwarded_for<T>(request: &Request<T>) -> Option<IpAddr> {
     let headers = request.headers();
-    let xff = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).last();
+    let xff = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).next_back();
     if let Some(ip) = xff.and_then(|list| list.rsplit(',').next()).and_then(|ip| ip.trim().parse().ok()) {
         return Some(ip);
     }
     let forwarded = headers.get("forwarded")?.to_str().ok()?;
-    forwarded.split([';', ',']).filter_map(|part| part.trim().strip_prefix("for=")).last().and_then(|value| {
+    forwarded.split([';', ',']).filter_map(|part| part.trim().strip_prefix("for=")).next_back().and_then(|value| {
         let value = value.trim_matches('"');
         let value = value.strip_prefix('[').and_then(|v| v.split_once(']')).map_or(value, |(ip, _)| ip);
         value.parse().ok().or_else(|| value.rsplit_once(':').and_then(|(ip, _)| ip.parse().ok()))

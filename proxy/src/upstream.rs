@@ -152,7 +152,7 @@ impl Drop for Reading<'_> {
 
 impl Upstreams {
     /// Builds the clients' settings from the proxy's.
-    pub fn new(config: &Config) -> Result<Self, reqwest::Error> {
+    pub fn new(config: &Config) -> Self {
         let client = ClientSettings {
             connect_timeout: config.upstream_timeout().min(Duration::from_secs(5)),
             idle_per_host: config.upstream_concurrency as usize,
@@ -160,7 +160,7 @@ impl Upstreams {
         // Built once here so a broken TLS setup fails at start, not on the first request.
         client.client();
         let slots = || Semaphore::new(config.upstream_concurrency as usize);
-        Ok(Upstreams {
+        Upstreams {
             client,
             timeout: config.upstream_timeout(),
             whalepass: Upstream {
@@ -177,7 +177,7 @@ impl Upstreams {
             },
             body_budget: Semaphore::new(config.upstream_body_memory as usize),
             memory: Arc::default(),
-        })
+        }
     }
 
     /// Whether a provider has its key.
@@ -192,9 +192,8 @@ impl Upstreams {
         }
     }
 
-    /// The upstream URL of `route`, which is also its cache key (with the battle-pass selector,
-    /// which Whalepass takes as a header).
-    pub fn url(&self, route: &ProxyRoute) -> Url {
+    /// The upstream URL of `route`.
+    fn url(&self, route: &ProxyRoute) -> Url {
         let mut url = self.upstream(route.provider()).base.clone();
         url.path_segments_mut()
             .expect("base URLs are checked at start-up")
