@@ -119,7 +119,7 @@ pub fn router(config: &Config, tokens: Option<Arc<PlayerTokens>>, metrics: Optio
         .route_layer(option_layer(limits::rate_limit(config)))
         .route_layer(middleware::from_fn_with_state(tokens, auth::verify))
         .route_layer(middleware::from_fn_with_state(origins, check_origin))
-        .route_layer(middleware::from_fn(count))
+        .route_layer(metrics::CountLayer)
         .route("/healthz", get_only(on(MethodFilter::GET, health)));
     let api = match state.metrics.is_some() {
         true => api.route("/metrics", get_only(on(MethodFilter::GET, render_metrics))),
@@ -226,30 +226,6 @@ async fn check_origin(State(origins): State<Origins>, request: Request, next: Ne
             ProxyError::OriginNotAllowed(String::from_utf8_lossy(origin.as_bytes()).into_owned()).into_response()
         }
         _ => next.run(request).await,
-    }
-}
-
-/// Counts every proxy-route answer by route kind and status.
-async fn count(request: Request, next: Next) -> Response {
-    let kind = route_kind(request.uri().path());
-    let response = next.run(request).await;
-    metrics::request(kind, response.status().as_u16());
-    response
-}
-
-/// The kind of route a path is, from its shape alone (no parsing on the hot path).
-fn route_kind(path: &str) -> &'static str {
-    if path.starts_with("/whalepass/players/") {
-        "progress"
-    } else if path.starts_with("/whalepass/battlepass/") {
-        "battlepass"
-    } else if path.starts_with("/giftoin/") {
-        match path.trim_end_matches('/').ends_with("/collection-challenges") {
-            true => "collections",
-            false => "collection",
-        }
-    } else {
-        "other"
     }
 }
 

@@ -13,11 +13,15 @@
 //! | `progress_proxy_upstream_in_flight` / `_body_bytes` / `_body_bytes_max` (gauges) | |
 //! | `progress_proxy_cache_bytes`, `progress_proxy_cache_entries` (gauges) | |
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, Request};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use tower::{Layer, Service};
 
 const REQUESTS: &str = "progress_proxy_requests_total";
 const UPSTREAM_SECONDS: &str = "progress_proxy_upstream_seconds";
@@ -71,6 +75,84 @@ pub fn render(handle: &PrometheusHandle) -> Response {
 /// One answered proxy request.
 pub fn request(route: &'static str, status: u16) {
     metrics::counter!(REQUESTS, "route" => route, "status" => status_label(status)).increment(1);
+}
+
+/// A layer that counts every answer of the services below it by route kind and status.
+///
+/// Written as a plain tower layer rather than `middleware::from_fn`: it sits on every request,
+/// and this form neither boxes a future nor clones the service per call.
+#[derive(Debug, Clone, Copy)]
+pub struct CountLayer;
+
+impl<S> Layer<S> for CountLayer {
+    type Service = Count<S>;
+
+    fn layer(&self, inner: S) -> Count<S> {
+        Count(inner)
+    }
+}
+
+/// The service [`CountLayer`] makes.
+#[derive(Debug, Clone)]
+pub struct Count<S>(S);
+
+impl<S, B> Service<Request<B>> for Count<S>
+where
+    S: Service<Request<B>, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = Counted<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let route = route_kind(request.uri().path());
+        Counted { inner: self.0.call(request), route }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// An answer on its way, counted when it is ready.
+    pub struct Counted<F> {
+        #[pin]
+        inner: F,
+        route: &'static str,
+    }
+}
+
+impl<F, E> Future for Counted<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let result = ready!(this.inner.poll(cx));
+        if let Ok(response) = &result {
+            request(this.route, response.status().as_u16());
+        }
+        Poll::Ready(result)
+    }
+}
+
+/// The kind of route a path is, from its shape alone (no parsing on the hot path).
+fn route_kind(path: &str) -> &'static str {
+    if path.starts_with("/whalepass/players/") {
+        "progress"
+    } else if path.starts_with("/whalepass/battlepass/") {
+        "battlepass"
+    } else if path.starts_with("/giftoin/") {
+        match path.trim_end_matches('/').ends_with("/collection-challenges") {
+            true => "collections",
+            false => "collection",
+        }
+    } else {
+        "other"
+    }
 }
 
 /// One upstream request, with how it ended.
