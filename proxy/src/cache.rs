@@ -1,8 +1,9 @@
 //! The response cache: fresh answers without an upstream call, one upstream call for many
 //! concurrent misses, and the last good answer while upstream fails.
 //!
-//! Entries are keyed by the canonical upstream request (URL plus the battle-pass selector),
-//! never by a token or anything else the browser sends, and only upstream 200s are stored. An
+//! Entries are keyed by the canonical upstream request (the route's canonical form, which fixes
+//! the upstream URL and the battle-pass selector), never by a token or anything else the browser
+//! sends, and only upstream 200s are stored. An
 //! entry stays fresh for its route's TTL, then may still be answered for `STALE_IF_ERROR` when
 //! upstream fails (timeout, 5xx, 429, unreachable); after that it is gone. The total is bounded
 //! in bytes (`CACHE_MAX_BYTES`).

@@ -188,8 +188,8 @@ pub fn cache_size(bytes: u64, entries: u64) {
     metrics::gauge!(CACHE_ENTRIES).set(entries as f64);
 }
 
-/// A status code as a label without allocating for the common ones.
-fn status_label(status: u16) -> &'static str {
+/// A status code as a label (requests, upstream outcomes) without allocating for the common ones.
+pub fn status_label(status: u16) -> &'static str {
     match status {
         200 => "200",
         304 => "304",
@@ -210,9 +210,4 @@ fn status_label(status: u16) -> &'static str {
             _ => "5xx",
         },
     }
-}
-
-/// An upstream outcome as a label.
-pub fn outcome_label(status: u16) -> &'static str {
-    status_label(status)
 }

@@ -134,7 +134,8 @@ async fn connection(stream: TcpStream, peer: SocketAddr, app: Router, header_rea
                 return;
             }
             () = sleep_until(deadline) => {
-                if deadline.is_some_and(|d| Instant::now() >= d) && self::deadline(&activity, opened, header_read, idle).is_some_and(|d| Instant::now() >= d) {
+                // Re-read: a request may have started or ended while this slept.
+                if self::deadline(&activity, opened, header_read, idle).is_some_and(|d| Instant::now() >= d) {
                     tracing::debug!(%peer, "closing a connection that timed out");
                     return;
                 }

@@ -220,7 +220,7 @@ impl Upstreams {
             }
         };
         let outcome = match &result {
-            Ok(fetched) => metrics::outcome_label(fetched.status.as_u16()),
+            Ok(fetched) => metrics::status_label(fetched.status.as_u16()),
             Err(err) => err.code(),
         };
         metrics::upstream(upstream.provider.name(), outcome, started.elapsed());

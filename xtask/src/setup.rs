@@ -93,15 +93,10 @@ pub fn browser() -> Result<(PathBuf, PathBuf)> {
     if let (Some(chromium), Some(driver)) = (chromium(), driver()) {
         return Ok((chromium, driver));
     }
-    let is_root = output("id", &["-u"]).is_some_and(|id| id.trim() == "0");
-    if !is_root {
-        return Err("Chromium and ChromeDriver are missing: run `sudo apt-get install -y chromium chromium-driver` (or run this as root)".into());
-    }
-    run(Command::new("apt-get").args(["update", "-q"]))?;
-    run(Command::new("apt-get").args(["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
+    debian_programs(&[("/usr/bin/chromium", "chromium"), ("/usr/bin/chromedriver", "chromium-driver")])?;
     match (chromium(), driver()) {
         (Some(c), Some(d)) => Ok((c, d)),
-        _ => Err("apt-get installed chromium but /usr/bin/chromium or /usr/bin/chromedriver is still missing".into()),
+        _ => Err("/usr/bin/chromium or /usr/bin/chromedriver is still missing".into()),
     }
 }
 
