@@ -1,6 +1,7 @@
 //! The router: the whole request path on one screen.
 //!
-//! origin check → player token → rate limit → route → cache → upstream
+//! origin check → player token → rate limit → route → cache (this replica, then Redis) →
+//! provider budget → upstream
 //!
 //! plus `/healthz`, `/metrics`, the demo's `/demo/token`, and optional static files.
 
@@ -20,6 +21,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
 use crate::auth::{self, Player, PlayerTokens};
+use crate::budget::Budgets;
+use crate::shared::Shared;
 use crate::cache::{Cache, STALE_HEADER};
 use crate::config::Config;
 use crate::error::ProxyError;
@@ -29,6 +32,8 @@ use crate::{demo, giftoin, limits, metrics};
 /// What every handler shares.
 struct AppState {
     upstreams: Arc<Upstreams>,
+    budgets: Arc<Budgets>,
+    shared: Option<Arc<Shared>>,
     cache: Cache,
     demo: bool,
     withhold_reward_values: bool,
@@ -84,9 +89,13 @@ impl Origins {
 pub fn router(config: &Config, tokens: Option<Arc<PlayerTokens>>, metrics: Option<PrometheusHandle>) -> Result<Router, String> {
     let origins = Origins::from_config(config);
     let upstreams = Upstreams::new(config);
+    let shared = Shared::connect(config)?;
+    let rate_limit = limits::RateLimit::new(config, shared.clone());
     let state = Arc::new(AppState {
         upstreams: Arc::new(upstreams),
-        cache: Cache::new(config.cache_max_bytes, config.stale_if_error),
+        budgets: Arc::new(Budgets::new(config, shared.clone())),
+        cache: Cache::new(config.cache_max_bytes, config.stale_if_error, shared.clone(), config.upstream_timeout()),
+        shared,
         demo: config.demo,
         withhold_reward_values: config.redacts_reward_values(),
         fresh_for: FreshFor {
@@ -116,7 +125,7 @@ pub fn router(config: &Config, tokens: Option<Arc<PlayerTokens>>, metrics: Optio
         .route("/whalepass/{*rest}", proxy_route.clone())
         .route("/giftoin/{*rest}", proxy_route)
         // Layers run bottom-up: origin, then token, then the rate limit keyed by the token.
-        .route_layer(option_layer(limits::rate_limit(config)))
+        .route_layer(option_layer(rate_limit.map(|limit| middleware::from_fn_with_state(limit, limits::enforce))))
         .route_layer(middleware::from_fn_with_state(tokens, auth::verify))
         .route_layer(middleware::from_fn_with_state(origins, check_origin))
         .route_layer(metrics::CountLayer)
@@ -159,29 +168,45 @@ async fn forward(
 ) -> Result<Response, ProxyError> {
     let route = ProxyRoute::parse(uri.path(), uri.query())?;
     player.may_read(&route)?;
-    if state.demo {
-        return Ok(demo::answer(&route));
-    }
     let key = cache_key(&route);
     let fresh_for = state.fresh_for.of(&route);
     let withhold = state.withhold_reward_values && route.provider() == Provider::Giftoin;
-    let upstreams = state.upstreams.clone();
+    let shared_key = {
+        let (upstreams, route) = (state.upstreams.clone(), route.clone());
+        move || shared_cache_key(&upstreams, &route)
+    };
+    let (upstreams, budgets, demo) = (state.upstreams.clone(), state.budgets.clone(), state.demo);
     let fetch = async move {
-        let fetched = upstreams.fetch(&route).await?;
+        budgets.take(route.provider()).await?;
+        let fetched = match demo {
+            true => demo::answer(&route),
+            false => upstreams.fetch(&route).await?,
+        };
         Ok(match withhold && fetched.status.is_success() {
             true => Fetched { body: giftoin::withhold_reward_values(fetched.body), ..fetched },
             false => fetched,
         })
     };
-    Ok(state.cache.get_or_fetch(key, fresh_for, fetch).await?.into_response(&headers))
+    let mut response = state.cache.get_or_fetch(key, shared_key, fresh_for, fetch).await?.into_response(&headers);
+    if state.demo {
+        demo::mark(&mut response);
+    }
+    Ok(response)
 }
 
-/// The canonical upstream request. The upstream URL and headers are a function of the route
-/// alone, so the route's own canonical form (re-encoded from the parsed parameters, battle-pass
-/// selector included) names it exactly, without building the URL on every request. Never
-/// anything else the browser sent.
+/// The canonical upstream request, as this replica's cache key. The upstream URL and headers are
+/// a function of the route alone, so the route's own canonical form (re-encoded from the parsed
+/// parameters, battle-pass selector included) names it exactly, without building the URL on
+/// every request. Never anything else the browser sent.
 fn cache_key(route: &ProxyRoute) -> String {
     route.path_and_query()
+}
+
+/// The entry's name in the shared tier: a hash of the upstream URL itself, so replicas (and
+/// deployments sharing one Redis under one prefix) agree on it exactly when they would call the
+/// same URL. Built only on a first-tier miss.
+fn shared_cache_key(upstreams: &Upstreams, route: &ProxyRoute) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(upstreams.url(route).as_str().as_bytes()))
 }
 
 async fn health(State(state): State<Arc<AppState>>) -> impl IntoResponse {
@@ -192,6 +217,7 @@ async fn health(State(state): State<Arc<AppState>>) -> impl IntoResponse {
         "mode": if state.demo { "demo" } else { "live" },
         "providers": { "whalepass": ready(Whalepass), "giftoin": ready(Giftoin) },
         "playerTokens": state.tokens.is_some(),
+        "redis": state.shared.as_ref().map_or("off", |shared| shared.status()),
     }))
 }
 

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -22,7 +22,11 @@ use moka::Expiry;
 
 use crate::error::ProxyError;
 use crate::metrics;
-use crate::upstream::Fetched;
+use crate::upstream::{Fetched, MAX_BODY_BYTES};
+
+/// The second tier's value format (see [`Entry::encode`]).
+const FORMAT_VERSION: u8 = 1;
+const HEADER_BYTES: usize = 1 + 8 * 3;
 
 /// Marks an answer served from a stale entry because upstream failed.
 pub const STALE_HEADER: HeaderName = HeaderName::from_static("x-progress-proxy-stale");
@@ -48,6 +52,36 @@ impl Entry {
             fresh_for,
             keep_for: fresh_for + stale_if_error,
         }
+    }
+
+    /// The entry as the second tier stores it: a version byte, when it was stored (Unix ms),
+    /// its freshness and its whole lifetime (ms), then the body. Any replica answers `Age`,
+    /// `ETag` (a hash of the body) and staleness from it exactly as the one that stored it.
+    fn encode(&self) -> Bytes {
+        let stored = SystemTime::now().checked_sub(self.age()).unwrap_or(SystemTime::now());
+        let stored_ms = stored.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64;
+        let mut bytes = Vec::with_capacity(HEADER_BYTES + self.body.len());
+        bytes.push(FORMAT_VERSION);
+        bytes.extend_from_slice(&stored_ms.to_be_bytes());
+        bytes.extend_from_slice(&(self.fresh_for.as_millis() as u64).to_be_bytes());
+        bytes.extend_from_slice(&(self.keep_for.as_millis() as u64).to_be_bytes());
+        bytes.extend_from_slice(&self.body);
+        Bytes::from(bytes)
+    }
+
+    /// An entry from [`Entry::encode`]'s bytes, aged by the time since it was stored (replicas'
+    /// clocks are assumed to agree to well under a second, as NTP keeps them).
+    fn decode(bytes: Bytes) -> Option<Self> {
+        if bytes.len() < HEADER_BYTES || bytes[0] != FORMAT_VERSION || bytes.len() > HEADER_BYTES + MAX_BODY_BYTES {
+            return None;
+        }
+        let number = |at: usize| u64::from_be_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        let stored = UNIX_EPOCH + Duration::from_millis(number(1));
+        let age = SystemTime::now().duration_since(stored).unwrap_or_default();
+        let (fresh_for, keep_for) = (Duration::from_millis(number(9)), Duration::from_millis(number(17)));
+        let mut entry = Entry::new(bytes.slice(HEADER_BYTES..), fresh_for, keep_for.saturating_sub(fresh_for));
+        entry.stored = Instant::now().checked_sub(age).unwrap_or(entry.stored);
+        Some(entry)
     }
 
     fn age(&self) -> Duration {
@@ -147,13 +181,15 @@ enum Outcome {
     Passed(Fetched),
 }
 
-type Flight = Shared<BoxFuture<'static, Landed>>;
+/// A flight's outcome, with the stale copy the second tier held (if any) for a failure.
+type Flight = Shared<BoxFuture<'static, (Landed, Option<Arc<Entry>>)>>;
 
 struct Expire;
 
 impl Expiry<Arc<str>, Arc<Entry>> for Expire {
     fn expire_after_create(&self, _key: &Arc<str>, entry: &Arc<Entry>, _now: std::time::Instant) -> Option<Duration> {
-        Some(entry.keep_for)
+        // An entry from the second tier arrives already aged.
+        Some(entry.keep_for.saturating_sub(entry.age()))
     }
 
     fn expire_after_update(
@@ -163,7 +199,7 @@ impl Expiry<Arc<str>, Arc<Entry>> for Expire {
         _now: std::time::Instant,
         _left: Option<Duration>,
     ) -> Option<Duration> {
-        Some(entry.keep_for)
+        Some(entry.keep_for.saturating_sub(entry.age()))
     }
 }
 
@@ -175,11 +211,15 @@ pub struct Cache {
     /// made twice.
     flights: Arc<tokio::sync::Mutex<HashMap<Arc<str>, Flight>>>,
     stale_if_error: Duration,
+    /// The second tier, shared with the other replicas.
+    second: Option<SecondTier>,
 }
 
 impl Cache {
-    /// A cache of at most `max_bytes` of keys and bodies.
-    pub fn new(max_bytes: u64, stale_if_error: Duration) -> Self {
+    /// A cache of at most `max_bytes` of keys and bodies; with `shared`, Redis is its second
+    /// tier and its cross-replica single-flight, and a holder of the upstream lock keeps it for
+    /// at most `lock_for` (the upstream time-out).
+    pub fn new(max_bytes: u64, stale_if_error: Duration, shared: Option<Arc<crate::shared::Shared>>, lock_for: Duration) -> Self {
         let entries = moka::future::Cache::builder()
             .max_capacity(max_bytes)
             .weigher(|key: &Arc<str>, entry: &Arc<Entry>| {
@@ -187,7 +227,8 @@ impl Cache {
             })
             .expire_after(Expire)
             .build();
-        Cache { entries, flights: Arc::default(), stale_if_error }
+        let second = shared.map(|redis| SecondTier { redis, lock_for });
+        Cache { entries, flights: Arc::default(), stale_if_error, second }
     }
 
     /// Publishes the cache's size to the metrics.
@@ -195,10 +236,18 @@ impl Cache {
         metrics::cache_size(self.entries.weighted_size(), self.entries.entry_count());
     }
 
-    /// Answers `key` from the cache, or from `fetch` (one call however many ask at once), or
-    /// from a stale entry when `fetch` says upstream is failing. `fresh_for` zero turns caching
-    /// off for this request: `fetch` is called and its answer passed on.
-    pub async fn get_or_fetch<F>(&self, key: String, fresh_for: Duration, fetch: F) -> Result<Answer, ProxyError>
+    /// Answers `key` from the cache, or from `fetch` (one call however many ask at once, on
+    /// this replica and, with a second tier, on every replica), or from a stale entry when
+    /// `fetch` says upstream is failing. `shared_key` names the entry in the second tier: a
+    /// hash of the upstream URL, computed only on a first-tier miss. `fresh_for` zero turns
+    /// caching off for this request: `fetch` is called and its answer passed on.
+    pub async fn get_or_fetch<F>(
+        &self,
+        key: String,
+        shared_key: impl FnOnce() -> String,
+        fresh_for: Duration,
+        fetch: F,
+    ) -> Result<Answer, ProxyError>
     where
         F: Future<Output = Result<Fetched, ProxyError>> + Send + 'static,
     {
@@ -225,21 +274,34 @@ impl Cache {
                         metrics::cache("hit");
                         return Ok(Answer::Fresh(entry.clone()));
                     }
-                    metrics::cache("miss");
-                    let flight = self.launch(key.clone(), fresh_for, fetch);
+                    let fill = Fill {
+                        key: key.clone(),
+                        shared_key: self.second.as_ref().map(|_| shared_key()),
+                        fresh_for,
+                        stale_if_error: self.stale_if_error,
+                        entries: self.entries.clone(),
+                        second: self.second.clone(),
+                    };
+                    let flight = self.launch(fill, fetch);
                     flights.insert(key.clone(), flight.clone());
                     flight
                 }
             }
         };
-        let landed = flight.await;
+        let (landed, shared_stale) = flight.await;
         let failed = match &landed {
             Ok(Outcome::Passed(fetched)) => fetched.is_upstream_failure(),
             Ok(Outcome::Stored(_)) => false,
-            Err(err) => matches!(err, ProxyError::Timeout(_) | ProxyError::Unreachable(_)),
+            Err(err) => err.is_upstream_failure(),
         };
         if failed {
-            if let Some(entry) = previous.filter(|e| e.may_serve_stale()) {
+            // The newer of this replica's copy and the second tier's.
+            let stale = [previous, shared_stale]
+                .into_iter()
+                .flatten()
+                .filter(|e| e.may_serve_stale())
+                .min_by_key(|e| e.age());
+            if let Some(entry) = stale {
                 tracing::warn!(age_s = entry.age().as_secs(), "upstream failed; answering a stale entry");
                 metrics::cache("stale");
                 return Ok(Answer::Stale(entry));
@@ -251,25 +313,16 @@ impl Cache {
         })
     }
 
-    /// Starts the upstream call for `key` as its own task, so it completes (and is stored) even
-    /// if every request waiting for it goes away.
-    fn launch<F>(&self, key: Arc<str>, fresh_for: Duration, fetch: F) -> Flight
+    /// Starts filling `fill.key` as its own task, so it completes (and is stored) even if every
+    /// request waiting for it goes away.
+    fn launch<F>(&self, fill: Fill, fetch: F) -> Flight
     where
         F: Future<Output = Result<Fetched, ProxyError>> + Send + 'static,
     {
-        let entries = self.entries.clone();
         let flights = self.flights.clone();
-        let stale_if_error = self.stale_if_error;
         let task = tokio::spawn(async move {
-            let landed = match fetch.await {
-                Ok(fetched) if fetched.status == StatusCode::OK => {
-                    let entry = Arc::new(Entry::new(fetched.body, fresh_for, stale_if_error));
-                    entries.insert(key.clone(), entry.clone()).await;
-                    Ok(Outcome::Stored(entry))
-                }
-                Ok(fetched) => Ok(Outcome::Passed(fetched)),
-                Err(err) => Err(err),
-            };
+            let key = fill.key.clone();
+            let landed = fill.run(fetch).await;
             // Only after the entry is stored: a request that finds no flight finds the entry.
             flights.lock().await.remove(&key);
             landed
@@ -277,12 +330,124 @@ impl Cache {
         async move {
             task.await.unwrap_or_else(|err| {
                 tracing::error!(error = %err, "the upstream task failed");
-                Err(ProxyError::Internal)
+                (Err(ProxyError::Internal), None)
             })
         }
         .boxed()
         .shared()
     }
+}
+
+/// Redis as the cache's second tier.
+#[derive(Clone)]
+struct SecondTier {
+    redis: Arc<crate::shared::Shared>,
+    /// How long a replica may hold a key's upstream lock.
+    lock_for: Duration,
+}
+
+/// One first-tier miss being filled: from the second tier, else from upstream (once across
+/// replicas, through the second tier's lock).
+struct Fill {
+    key: Arc<str>,
+    shared_key: Option<String>,
+    fresh_for: Duration,
+    stale_if_error: Duration,
+    entries: moka::future::Cache<Arc<str>, Arc<Entry>>,
+    second: Option<SecondTier>,
+}
+
+impl Fill {
+    async fn run<F>(self, fetch: F) -> (Landed, Option<Arc<Entry>>)
+    where
+        F: Future<Output = Result<Fetched, ProxyError>>,
+    {
+        let (Some(second), Some(name)) = (self.second.clone(), self.shared_key.clone()) else {
+            metrics::cache("miss");
+            return (self.upstream(fetch, None).await, None);
+        };
+        let value_key = second.redis.key("cache", &name);
+        let mut stale = None;
+        match self.read(&second, &value_key).await {
+            Some(entry) if entry.is_fresh() => {
+                metrics::cache("shared_hit");
+                self.entries.insert(self.key.clone(), entry.clone()).await;
+                return (Ok(Outcome::Stored(entry)), None);
+            }
+            found => stale = found.or(stale),
+        }
+        metrics::cache("miss");
+        // Cross-replica single-flight: whoever takes the lock calls upstream; the others wait
+        // for its value, and go themselves only if it has not come within the lock's time.
+        let lock_key = second.redis.key("lock", &name);
+        let token = lock_token();
+        let deadline = Instant::now() + second.lock_for;
+        let mut pause = Duration::from_millis(5);
+        loop {
+            match second.redis.lock(&lock_key, &token, second.lock_for).await {
+                Some(true) => {
+                    let landed = self.upstream(fetch, Some((&second, &value_key))).await;
+                    second.redis.unlock(&lock_key, &token).await;
+                    return (landed, stale);
+                }
+                // Redis cannot say: go on as if it were not configured.
+                None => return (self.upstream(fetch, None).await, stale),
+                Some(false) if Instant::now() >= deadline => {
+                    metrics::lock_wait("expired");
+                    return (self.upstream(fetch, Some((&second, &value_key))).await, stale);
+                }
+                Some(false) => {}
+            }
+            tokio::time::sleep(pause.min(deadline.saturating_duration_since(Instant::now()))).await;
+            pause = (pause * 2).min(Duration::from_millis(50));
+            match self.read(&second, &value_key).await {
+                Some(entry) if entry.is_fresh() => {
+                    metrics::lock_wait("filled");
+                    self.entries.insert(self.key.clone(), entry.clone()).await;
+                    return (Ok(Outcome::Stored(entry)), None);
+                }
+                found => stale = found.or(stale),
+            }
+        }
+    }
+
+    /// The second tier's entry, if it holds a readable one.
+    async fn read(&self, second: &SecondTier, value_key: &str) -> Option<Arc<Entry>> {
+        let bytes = second.redis.get(value_key).await.flatten()?;
+        let entry = Entry::decode(bytes);
+        if entry.is_none() {
+            tracing::warn!("an unreadable entry in the shared cache was ignored");
+        }
+        entry.map(Arc::new)
+    }
+
+    /// Calls upstream and stores a 200 in this replica and, with `second`, in Redis.
+    async fn upstream<F>(&self, fetch: F, second: Option<(&SecondTier, &str)>) -> Landed
+    where
+        F: Future<Output = Result<Fetched, ProxyError>>,
+    {
+        match fetch.await? {
+            fetched if fetched.status == StatusCode::OK => {
+                let entry = Arc::new(Entry::new(fetched.body, self.fresh_for, self.stale_if_error));
+                self.entries.insert(self.key.clone(), entry.clone()).await;
+                if let Some((second, value_key)) = second {
+                    if entry.body.len() <= MAX_BODY_BYTES {
+                        second.redis.put(value_key, entry.encode(), entry.keep_for).await;
+                    }
+                }
+                Ok(Outcome::Stored(entry))
+            }
+            fetched => Ok(Outcome::Passed(fetched)),
+        }
+    }
+}
+
+/// A random token naming one lock holder.
+fn lock_token() -> String {
+    let mut bytes = [0u8; 12];
+    // Only tells holders apart; a weak token costs at most one extra upstream call.
+    let _ = getrandom::fill(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

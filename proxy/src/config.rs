@@ -130,8 +130,8 @@ pub struct Config {
     #[arg(long, env = "CACHE_MAX_BYTES", default_value_t = 64 * 1024 * 1024, help_heading = "Cache")]
     pub cache_max_bytes: u64,
 
-    /// Requests per second allowed to one client (the token's subject, or else the client's IP).
-    /// `0` turns the limit off.
+    /// Requests per second allowed to one client (the token's subject, or else the client's IP),
+    /// over all replicas when REDIS_URL is set, else per process. `0` turns the limit off.
     #[arg(long, env = "RATE_LIMIT_RPS", default_value_t = 10, help_heading = "Limits")]
     pub rate_limit_rps: u32,
 
@@ -143,6 +143,36 @@ pub struct Config {
     /// which sets them: otherwise clients choose their own IP).
     #[arg(long, env = "TRUST_FORWARDED_FOR", help_heading = "Limits")]
     pub trust_forwarded_for: bool,
+
+    /// A Redis or Valkey shared by every replica (`redis://[user:password@]host:port[/db]`, or
+    /// `rediss://` for TLS): the cache's second tier, one upstream call per key across replicas,
+    /// and rate limits and provider budgets counted over all replicas. Off unless set; the proxy
+    /// serves on its own whenever Redis is down.
+    #[arg(long, env = "REDIS_URL", hide_env_values = true, help_heading = "Shared (Redis)")]
+    pub redis_url: Option<String>,
+
+    /// A Redis Cluster instead of REDIS_URL: some of its nodes, comma-separated
+    /// (`redis://10.0.0.1:6379,redis://10.0.0.2:6379`); credentials and TLS from the first.
+    #[arg(long, env = "REDIS_CLUSTER_NODES", value_delimiter = ',', hide_env_values = true, help_heading = "Shared (Redis)")]
+    pub redis_cluster_nodes: Vec<String>,
+
+    /// Prefix of every Redis key this proxy writes, so environments and studios can share one Redis.
+    #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "progress-proxy:", help_heading = "Shared (Redis)")]
+    pub redis_key_prefix: String,
+
+    /// A Redis call slower than this is abandoned and the request goes on without Redis.
+    #[arg(long, env = "REDIS_TIMEOUT", default_value = "100ms", value_parser = duration, help_heading = "Shared (Redis)")]
+    pub redis_timeout: Duration,
+
+    /// Whalepass calls per second for the whole deployment (its API key's budget), shared by every
+    /// replica through Redis; without Redis, per process. Past it, a stale copy is answered, or 503
+    /// with Retry-After. Unset: no budget.
+    #[arg(long, env = "UPSTREAM_RPS_WHALEPASS", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Limits")]
+    pub upstream_rps_whalepass: Option<u32>,
+
+    /// Giftoin calls per second for the whole deployment, as UPSTREAM_RPS_WHALEPASS.
+    #[arg(long, env = "UPSTREAM_RPS_GIFTOIN", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Limits")]
+    pub upstream_rps_giftoin: Option<u32>,
 
     /// Serve `GET /metrics` (Prometheus) on this address instead of the main listener.
     #[arg(long, env = "METRICS_LISTEN", help_heading = "Observability")]

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
-use crate::cache::json_response;
+use crate::upstream::Fetched;
 
 const WHALEPASS_PROGRESS: &str = include_str!("../demo/whalepass-progress.json");
 const WHALEPASS_BATTLEPASS: &str = include_str!("../demo/whalepass-battlepass.json");
@@ -20,8 +20,9 @@ const GIFTOIN_PROGRAMS: &str = include_str!("../demo/giftoin-programs.json");
 /// The header that marks a sample-data answer.
 pub const MODE_HEADER: HeaderName = HeaderName::from_static("x-progress-proxy-mode");
 
-/// Answers `route` from the sample data.
-pub fn answer(route: &ProxyRoute) -> Response {
+/// Answers `route` from the sample data, as upstream would (so demo answers go through the
+/// cache, the shared tier and the budgets like real ones).
+pub fn answer(route: &ProxyRoute) -> Fetched {
     let (status, body) = match route {
         ProxyRoute::WhalepassProgress { player_id, game_id, battlepass_id } => {
             let mut progress = sample(WHALEPASS_PROGRESS);
@@ -57,9 +58,12 @@ pub fn answer(route: &ProxyRoute) -> Response {
             }
         }
     };
-    let mut response = json_response(status, serde_json::to_vec(&body).expect("sample data is JSON").into());
+    Fetched { status, body: serde_json::to_vec(&body).expect("sample data is JSON").into(), retry_after: None }
+}
+
+/// Marks `response` as a sample-data answer.
+pub fn mark(response: &mut Response) {
     response.headers_mut().insert(MODE_HEADER, HeaderValue::from_static("demo"));
-    response
 }
 
 /// The sample programs, running from `started` days ago and, if they end, ending in `ends` days.
@@ -105,7 +109,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_route_has_sample_data_marked_as_demo() {
+    fn every_route_has_sample_data() {
         let routes = [
             ProxyRoute::WhalepassProgress { player_id: "p".into(), game_id: "g".into(), battlepass_id: None },
             ProxyRoute::WhalepassBattlepass { battlepass_id: "bp".into() },
@@ -117,18 +121,14 @@ mod tests {
             },
         ];
         for route in routes {
-            let response = answer(&route);
-            assert_eq!(response.status(), StatusCode::OK, "{route:?}");
-            assert_eq!(response.headers()[MODE_HEADER], "demo");
+            assert_eq!(answer(&route).status, StatusCode::OK, "{route:?}");
         }
     }
 
     #[test]
     fn sample_dates_are_always_current() {
         let body = |route: &ProxyRoute| -> Value {
-            let response = answer(route);
-            let bytes = body_bytes(response);
-            serde_json::from_slice(&bytes).unwrap()
+            serde_json::from_slice(&answer(route).body).unwrap()
         };
         let now = millis_from_now(0);
         let programs = body(&ProxyRoute::GiftoinCollections { platform: "d".into(), platform_user_id: "1".into() });
@@ -142,11 +142,6 @@ mod tests {
         assert!(end > humantime::format_rfc3339_millis(SystemTime::now()).to_string().as_str(), "{end}");
     }
 
-    fn body_bytes(response: Response) -> Vec<u8> {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        runtime.block_on(axum::body::to_bytes(response.into_body(), usize::MAX)).unwrap().to_vec()
-    }
-
     #[test]
     fn an_unknown_program_is_a_giftoin_style_404() {
         let route = ProxyRoute::GiftoinCollection {
@@ -154,6 +149,6 @@ mod tests {
             platform_user_id: "1".into(),
             program_id: "nope".into(),
         };
-        assert_eq!(answer(&route).status(), StatusCode::NOT_FOUND);
+        assert_eq!(answer(&route).status, StatusCode::NOT_FOUND);
     }
 }

@@ -45,6 +45,9 @@ pub enum ProxyError {
     /// A valid token, for another player than the route names.
     #[error("this player token is for another player")]
     OtherPlayer,
+    /// The provider budget (`UPSTREAM_RPS_*`) is spent and no stale copy can stand in.
+    #[error("{provider} is busy: this deployment's request budget for it is spent; retry in {seconds} s", provider = .0.name(), seconds = .1)]
+    Busy(Provider, u64),
     /// The client is over its rate limit.
     #[error("too many requests from this client; retry in {0} s")]
     RateLimited(u64),
@@ -76,6 +79,11 @@ impl ProxyError {
         self.status_and_code().1
     }
 
+    /// Whether this says upstream is failing or out of reach (so a stale copy is better).
+    pub fn is_upstream_failure(&self) -> bool {
+        matches!(self, ProxyError::Timeout(_) | ProxyError::Unreachable(_) | ProxyError::Busy(..))
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ProxyError::Route(err) if err.is_bad_request() => (StatusCode::BAD_REQUEST, "bad_request"),
@@ -90,6 +98,7 @@ impl ProxyError {
             ProxyError::Token(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ProxyError::OtherPlayer => (StatusCode::FORBIDDEN, "forbidden"),
             ProxyError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ProxyError::Busy(..) => (StatusCode::SERVICE_UNAVAILABLE, "upstream_busy"),
             ProxyError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -116,7 +125,7 @@ impl IntoResponse for ProxyError {
             ProxyError::Token(_) => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
             }
-            ProxyError::RateLimited(seconds) => {
+            ProxyError::RateLimited(seconds) | ProxyError::Busy(_, seconds) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
             }
             _ => {}

@@ -1,5 +1,6 @@
-//! The per-client rate limit (`tower_governor`): `RATE_LIMIT_RPS` with bursts of
-//! `RATE_LIMIT_BURST`, per verified token subject, or else per client IP.
+//! The per-client rate limit: `RATE_LIMIT_RPS` with bursts of `RATE_LIMIT_BURST`, per verified
+//! token subject, or else per client IP; one budget across every replica when Redis is
+//! configured (a GCRA script in Redis), else `governor`'s GCRA in this process.
 //!
 //! Keyed by the *verified* subject only (the token middleware runs first), so nobody can spend
 //! another player's budget by naming them in a forged token, nor dodge their own by inventing
@@ -7,22 +8,23 @@
 //! client from `X-Forwarded-For` / `Forwarded` instead.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::ConnectInfo;
+use axum::extract::{ConnectInfo, State};
 use axum::http::Request;
-use axum::response::IntoResponse;
-use governor::middleware::NoOpMiddleware;
-use tower_governor::governor::GovernorConfigBuilder;
-use tower_governor::key_extractor::KeyExtractor;
-use tower_governor::{GovernorError, GovernorLayer};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::auth::Player;
 use crate::config::Config;
 use crate::error::ProxyError;
 use crate::metrics;
+use crate::shared::{Decision, Shared};
 
 /// Who a rate-limit budget belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -39,16 +41,25 @@ pub struct ClientKey {
     trust_forwarded_for: bool,
 }
 
-impl KeyExtractor for ClientKey {
-    type Key = Client;
-
-    fn extract<T>(&self, request: &Request<T>) -> Result<Client, GovernorError> {
+impl ClientKey {
+    fn extract<T>(&self, request: &Request<T>) -> Client {
         if let Some(subject) = request.extensions().get::<Player>().and_then(Player::subject) {
-            return Ok(Client::Player(subject.into()));
+            return Client::Player(subject.into());
         }
         let forwarded = self.trust_forwarded_for.then(|| forwarded_for(request)).flatten();
         let peer = || request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-        Ok(Client::Ip(forwarded.or_else(peer).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))))
+        Client::Ip(forwarded.or_else(peer).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
+    }
+}
+
+impl Client {
+    /// The client as a Redis key name: a hash, so no player id or IP is written to Redis.
+    fn hashed(&self) -> String {
+        let digest = match self {
+            Client::Player(subject) => xxhash_rust::xxh3::xxh3_128_with_seed(subject.as_bytes(), 1),
+            Client::Ip(ip) => xxhash_rust::xxh3::xxh3_128_with_seed(ip.to_string().as_bytes(), 2),
+        };
+        format!("{digest:032x}")
     }
 }
 
@@ -68,37 +79,64 @@ fn forwarded_for<T>(request: &Request<T>) -> Option<IpAddr> {
     })
 }
 
-/// The rate-limit layer, or `None` when `RATE_LIMIT_RPS` is 0.
-pub fn rate_limit(config: &Config) -> Option<GovernorLayer<ClientKey, NoOpMiddleware, Body>> {
-    if config.rate_limit_rps == 0 {
-        return None;
+/// The per-client rate limit, enforced in Redis across every replica when the shared tier is
+/// configured, and in this process otherwise (or while Redis is down).
+#[derive(Clone)]
+pub struct RateLimit {
+    key: ClientKey,
+    interval: Duration,
+    burst: u32,
+    local: Arc<DefaultKeyedRateLimiter<Client>>,
+    shared: Option<Arc<Shared>>,
+}
+
+impl RateLimit {
+    /// The limit the settings ask for, or `None` when `RATE_LIMIT_RPS` is 0.
+    pub fn new(config: &Config, shared: Option<Arc<Shared>>) -> Option<Self> {
+        let rps = NonZeroU32::new(config.rate_limit_rps)?;
+        let burst = NonZeroU32::new(config.rate_limit_burst).unwrap_or(NonZeroU32::MIN);
+        let local = Arc::new(RateLimiter::keyed(Quota::per_second(rps).allow_burst(burst)));
+        // Forget clients that have been quiet long enough to have a full budget again.
+        let upkeep = local.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                upkeep.retain_recent();
+                upkeep.shrink_to_fit();
+            }
+        });
+        Some(RateLimit {
+            key: ClientKey { trust_forwarded_for: config.trust_forwarded_for },
+            interval: Duration::from_secs(1) / rps.get(),
+            burst: burst.get(),
+            local,
+            shared,
+        })
     }
-    let governor = GovernorConfigBuilder::default()
-        .key_extractor(ClientKey { trust_forwarded_for: config.trust_forwarded_for })
-        .period(Duration::from_secs(1) / config.rate_limit_rps)
-        .burst_size(config.rate_limit_burst)
-        .finish()
-        .expect("a non-zero period and burst");
-    // Forget clients that have been quiet long enough to have a full budget again.
-    let limiter = governor.limiter().clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            tick.tick().await;
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
+
+    async fn decide(&self, client: Client) -> Decision {
+        if let Some(redis) = &self.shared {
+            if let Some(decision) = redis.allow("rate_limit", &redis.key("rate", &client.hashed()), self.interval, self.burst).await {
+                return decision;
+            }
         }
-    });
-    Some(GovernorLayer::new(governor).error_handler(|error| match error {
-        GovernorError::TooManyRequests { wait_time, .. } => {
+        match self.local.check_key(&client) {
+            Ok(()) => Decision::Allowed,
+            Err(not_until) => Decision::Wait(not_until.wait_time_from(DefaultClock::default().now())),
+        }
+    }
+}
+
+/// The middleware: refuses a client over its limit with 429 and `Retry-After`.
+pub async fn enforce(State(limit): State<RateLimit>, request: Request<Body>, next: Next) -> Response {
+    match limit.decide(limit.key.extract(&request)).await {
+        Decision::Allowed => next.run(request).await,
+        Decision::Wait(wait) => {
             metrics::rate_limited();
-            ProxyError::RateLimited(wait_time).into_response()
+            ProxyError::RateLimited(wait.as_secs_f64().ceil().max(1.0) as u64).into_response()
         }
-        other => {
-            tracing::error!(error = %other, "rate limiter failed");
-            ProxyError::Internal.into_response()
-        }
-    }))
+    }
 }
 
 #[cfg(test)]
@@ -125,7 +163,7 @@ mod tests {
     #[test]
     fn forwarded_headers_are_ignored_unless_trusted() {
         let key = ClientKey { trust_forwarded_for: false };
-        let client = key.extract(&request(&[("x-forwarded-for", "9.9.9.9")])).unwrap();
+        let client = key.extract(&request(&[("x-forwarded-for", "9.9.9.9")]));
         assert_eq!(client, Client::Ip(IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
     }
 }

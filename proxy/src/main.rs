@@ -12,6 +12,7 @@
 
 mod app;
 mod auth;
+mod budget;
 mod cache;
 mod config;
 mod demo;
@@ -20,6 +21,7 @@ mod giftoin;
 mod limits;
 mod metrics;
 mod server;
+mod shared;
 mod upstream;
 mod whalepass;
 

@@ -7,7 +7,11 @@
 //! |---|---|
 //! | `progress_proxy_requests_total` | `route` (progress, battlepass, collections, collection, other), `status` |
 //! | `progress_proxy_upstream_seconds` (histogram) | `provider`, `outcome` (HTTP status or error) |
-//! | `progress_proxy_cache_total` | `outcome`: hit, miss, stale, not_modified, coalesced |
+//! | `progress_proxy_cache_total` | `outcome`: hit (first tier), shared_hit (second tier, Redis), miss, stale, not_modified, coalesced |
+//! | `progress_proxy_lock_waits_total` | `outcome`: filled (another replica's call answered), expired (went upstream itself) |
+//! | `progress_proxy_redis_total` | `op` (get, set, lock, unlock, rate_limit, budget), `outcome`: ok, error, timeout, skipped (Redis down) |
+//! | `progress_proxy_redis_up` (gauge) | 1 while Redis answers |
+//! | `progress_proxy_budget_refused_total` | `provider`: requests the provider budget refused |
 //! | `progress_proxy_rate_limited_total` | |
 //! | `progress_proxy_tokens_rejected_total` | `reason` |
 //! | `progress_proxy_upstream_in_flight` / `_body_bytes` / `_body_bytes_max` (gauges) | |
@@ -27,6 +31,10 @@ const REQUESTS: &str = "progress_proxy_requests_total";
 const UPSTREAM_SECONDS: &str = "progress_proxy_upstream_seconds";
 const CACHE: &str = "progress_proxy_cache_total";
 const RATE_LIMITED: &str = "progress_proxy_rate_limited_total";
+const LOCK_WAITS: &str = "progress_proxy_lock_waits_total";
+const REDIS: &str = "progress_proxy_redis_total";
+const REDIS_UP: &str = "progress_proxy_redis_up";
+const BUDGET_REFUSED: &str = "progress_proxy_budget_refused_total";
 const TOKENS_REJECTED: &str = "progress_proxy_tokens_rejected_total";
 const IN_FLIGHT: &str = "progress_proxy_upstream_in_flight";
 const BODY_BYTES: &str = "progress_proxy_upstream_body_bytes";
@@ -48,6 +56,10 @@ pub fn install() -> Result<PrometheusHandle, String> {
     metrics::describe_histogram!(UPSTREAM_SECONDS, "Upstream request latency");
     metrics::describe_counter!(CACHE, "Cache lookups by outcome");
     metrics::describe_counter!(RATE_LIMITED, "Requests refused by the per-client rate limit");
+    metrics::describe_counter!(LOCK_WAITS, "Waits for another replica's upstream call, by outcome");
+    metrics::describe_counter!(REDIS, "Redis calls by operation and outcome");
+    metrics::describe_gauge!(REDIS_UP, "1 while Redis answers, 0 while it is down");
+    metrics::describe_counter!(BUDGET_REFUSED, "Upstream calls refused by the provider budget");
     metrics::describe_counter!(TOKENS_REJECTED, "Requests refused for their player token, by reason");
     metrics::describe_gauge!(IN_FLIGHT, "Upstream requests in flight");
     metrics::describe_gauge!(BODY_BYTES, "Bytes of upstream bodies being read");
@@ -163,6 +175,26 @@ pub fn upstream(provider: &'static str, outcome: &'static str, took: Duration) {
 /// One cache lookup.
 pub fn cache(outcome: &'static str) {
     metrics::counter!(CACHE, "outcome" => outcome).increment(1);
+}
+
+/// One wait for another replica's upstream call.
+pub fn lock_wait(outcome: &'static str) {
+    metrics::counter!(LOCK_WAITS, "outcome" => outcome).increment(1);
+}
+
+/// One Redis call.
+pub fn redis(op: &'static str, outcome: &'static str) {
+    metrics::counter!(REDIS, "op" => op, "outcome" => outcome).increment(1);
+}
+
+/// Whether Redis answers.
+pub fn redis_up(up: bool) {
+    metrics::gauge!(REDIS_UP).set(if up { 1.0 } else { 0.0 });
+}
+
+/// One upstream call refused by the provider budget.
+pub fn budget_refused(provider: &'static str) {
+    metrics::counter!(BUDGET_REFUSED, "provider" => provider).increment(1);
 }
 
 /// One request refused by the rate limit.

@@ -193,7 +193,7 @@ impl Upstreams {
     }
 
     /// The upstream URL of `route`.
-    fn url(&self, route: &ProxyRoute) -> Url {
+    pub fn url(&self, route: &ProxyRoute) -> Url {
         let mut url = self.upstream(route.provider()).base.clone();
         url.path_segments_mut()
             .expect("base URLs are checked at start-up")

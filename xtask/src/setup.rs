@@ -100,6 +100,10 @@ pub fn browser() -> Result<(PathBuf, PathBuf)> {
     }
 }
 
+/// Debian's `redis-server` and `redis-cli`.
+pub const REDIS_SERVER: &str = "/usr/bin/redis-server";
+pub const REDIS_CLI: &str = "/usr/bin/redis-cli";
+
 /// Debian programs (`(binary path, package)`), installed with apt-get when absent and root.
 pub fn debian_programs(programs: &[(&str, &str)]) -> Result {
     let missing: Vec<&str> = programs.iter().filter(|(bin, _)| !Path::new(bin).is_file()).map(|(_, pkg)| *pkg).collect();

@@ -232,6 +232,8 @@ pub fn test() -> Result {
     setup::wasm_tools()?;
     setup::npm_packages()?;
     let (chromium, chromedriver) = setup::browser()?;
+    // The proxy's shared-tier tests start their own redis-server processes (and a cluster).
+    setup::debian_programs(&[(setup::REDIS_SERVER, "redis-server"), (setup::REDIS_CLI, "redis-tools")])?;
     let mut tally = Tally::default();
     let outcome = (|| {
         eprintln!("\n== native: route contract, models, data shaping, proxy over HTTP ==");

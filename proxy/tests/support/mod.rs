@@ -4,6 +4,8 @@
 //! Each test binary uses its own part of this module.
 #![allow(dead_code)]
 
+pub mod redis;
+
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 
@@ -28,6 +30,22 @@ impl Stack {
     /// Like `start`, with extra (or overriding) environment for the proxy; an empty value removes
     /// the variable.
     pub async fn start_with(extra: &[(&str, &str)]) -> Self {
+        let Replicas { upstream, mut proxies, keys } = Replicas::start(1, extra).await;
+        Stack { upstream, proxy: proxies.remove(0), keys }
+    }
+}
+
+/// Several proxy processes (replicas) in front of one fake upstream.
+pub struct Replicas {
+    pub upstream: FakeUpstream,
+    pub proxies: Vec<Proxy>,
+    pub keys: Keys,
+}
+
+impl Replicas {
+    /// `count` proxies with both keys and the same `extra` environment (an empty value removes
+    /// a variable), pointed at one fresh fake upstream.
+    pub async fn start(count: usize, extra: &[(&str, &str)]) -> Self {
         let keys = Keys::for_tests();
         let upstream = FakeUpstream::spawn(keys.clone()).await;
         let whalepass = upstream.url();
@@ -45,8 +63,24 @@ impl Stack {
                 env.push((name, value));
             }
         }
-        let proxy = Proxy::spawn(&env, &[]).await;
-        Stack { upstream, proxy, keys }
+        let mut proxies = Vec::new();
+        for _ in 0..count {
+            proxies.push(Proxy::spawn(&env, &[]).await);
+        }
+        Replicas { upstream, proxies, keys }
+    }
+
+    /// Upstream requests for `path` so far.
+    pub fn upstream_calls(&self, path: &str) -> usize {
+        self.upstream.requests().iter().filter(|r| r.path == path).count()
+    }
+
+    /// Waits until every replica's `/healthz` reports `"redis": status` (at most 15 s, a guard
+    /// against a hang, not a timing check).
+    pub async fn wait_for_redis(&self, status: &str) {
+        for proxy in &self.proxies {
+            assert!(proxy.wait_for_redis(status).await, "redis never became {status:?}: {}", proxy.logs());
+        }
     }
 }
 
@@ -108,6 +142,17 @@ impl Proxy {
     pub async fn wait_for_log(&self, needle: &str) -> bool {
         for _ in 0..200 {
             if self.logs().contains(needle) {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        false
+    }
+
+    /// Waits (up to 15 s) until `/healthz` reports `"redis": status`.
+    pub async fn wait_for_redis(&self, status: &str) -> bool {
+        for _ in 0..300 {
+            if self.get("/healthz").await.json()["redis"] == status {
                 return true;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
