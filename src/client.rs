@@ -92,6 +92,12 @@ pub enum ClientError {
         /// The message from the error body, or the status text.
         message: String,
     },
+    /// The service is busy (HTTP 503 with `Retry-After`: the deployment's budget with the
+    /// provider is spent); the widget asks again by itself after `retry_in` seconds.
+    Busy {
+        /// Seconds until asking again, from `Retry-After` (1 to 60).
+        retry_in: u32,
+    },
     /// The answer could not be decoded.
     Decode(String),
     /// The request was cancelled (the widget was removed or asked again); never shown.
@@ -109,7 +115,7 @@ impl ClientError {
         match self {
             ClientError::InvalidRequest(_) => "config",
             ClientError::Network(_) => "network",
-            ClientError::Http { .. } => "http",
+            ClientError::Http { .. } | ClientError::Busy { .. } => "http",
             ClientError::Decode(_) => "decode",
             ClientError::Aborted => "aborted",
         }
@@ -132,6 +138,7 @@ impl fmt::Display for ClientError {
                 write!(f, "The progress service had a problem (HTTP {status}): {message}")
             }
             ClientError::Http { status, message } => write!(f, "Request refused (HTTP {status}): {message}"),
+            ClientError::Busy { retry_in } => write!(f, "The progress service is busy. Retrying in {retry_in} s…"),
             ClientError::Decode(message) => write!(f, "The progress service sent data this widget can't read: {message}"),
             ClientError::Aborted => f.write_str("Cancelled"),
         }
@@ -272,6 +279,12 @@ impl ProxyClient {
             return Ok(body);
         }
         let status = response.status();
+        if status == 503 {
+            let retry_after = response.headers().get("retry-after").and_then(|s| s.trim().parse::<u32>().ok());
+            if let Some(seconds) = retry_after {
+                return Err(ClientError::Busy { retry_in: seconds.clamp(1, 60) });
+            }
+        }
         let message = upstream_message(&body).unwrap_or_else(|| match response.status_text() {
             text if text.is_empty() => format!("HTTP {status}"),
             text => text,

@@ -40,9 +40,11 @@ impl ProgressEvents {
         let detail = js_sys::Object::new();
         let set = |key: &str, value: JsValue| js_sys::Reflect::set(&detail, &key.into(), &value).ok();
         set("kind", error.kind().into());
-        if let ClientError::Http { status, .. } = error {
-            set("status", (*status).into());
-        }
+        match error {
+            ClientError::Http { status, .. } => set("status", (*status).into()),
+            ClientError::Busy { .. } => set("status", 503.into()),
+            _ => None,
+        };
         set("message", error.to_string().into());
         self.dispatch_later("progress-error", detail.into());
     }

@@ -157,6 +157,20 @@ pub fn RemoteStatus(
     what: &'static str,
 ) -> impl IntoView {
     let message = move || error.with(|e| e.as_ref().map(ToString::to_string)).unwrap_or_default();
+    // Busy: ask again by itself when the service said to (a shown notice, not an error wall).
+    let busy = move || error.with(|e| matches!(e, Some(ClientError::Busy { .. })));
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let stop = move || {
+        timer.try_update_value(|t| t.take().map(|t| t.clear()));
+    };
+    Effect::new(move |_| {
+        stop();
+        if let Some(ClientError::Busy { retry_in }) = error.get() {
+            let handle = set_timeout_with_handle(move || retry.run(()), std::time::Duration::from_secs(retry_in.into()));
+            timer.set_value(handle.ok());
+        }
+    });
+    on_cleanup(stop);
     view! {
         <Show when=move || !has_data.get() && loading.get() && error.with(Option::is_none)>
             <p class="pw-loading" role="status" aria-busy="true">"Loading " {what} "…"</p>
@@ -165,6 +179,7 @@ pub fn RemoteStatus(
             <div
                 class="pw-error"
                 class:pw-error-notice=move || has_data.get()
+                class:pw-busy=busy
                 part="error"
                 role="alert"
             >
