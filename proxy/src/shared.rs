@@ -182,7 +182,11 @@ impl Shared {
     /// marks the tier up as soon as it answers in time.
     fn spawn_probe(self: Arc<Self>) {
         tokio::spawn(async move {
-            let mut logged_unreachable = false;
+            // The first connection gets a moment before Redis is called unreachable.
+            let first = tokio::time::timeout(Duration::from_secs(2), self.client.wait_for_connect()).await;
+            if !matches!(first, Ok(Ok(()))) {
+                tracing::warn!("redis is not reachable yet: serving without it, and retrying in the background");
+            }
             loop {
                 let answered = matches!(
                     tokio::time::timeout(self.timeout.max(Duration::from_millis(500)), self.client.ping::<String>(None)).await,
@@ -190,12 +194,8 @@ impl Shared {
                 );
                 if answered {
                     self.came_up();
-                    logged_unreachable = true;
                 } else if self.up.load(Ordering::Relaxed) {
                     self.went_down("no answer to PING");
-                } else if !logged_unreachable {
-                    tracing::warn!("redis is not reachable yet: serving without it, and retrying in the background");
-                    logged_unreachable = true;
                 }
                 let every = if self.up.load(Ordering::Relaxed) { 5 } else { 1 };
                 tokio::time::sleep(Duration::from_secs(every)).await;

@@ -13,12 +13,12 @@ use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::setup::{self, root, run, Result};
+use crate::replicas::NGINX;
+use crate::setup::{self, root, run, Result, Running};
 
-const NGINX: &str = "/usr/sbin/nginx";
 const WRK: &str = "/usr/bin/wrk";
 const PLAYERS: usize = 100;
 
@@ -38,21 +38,20 @@ struct Figures {
     errors: u64,
     cpu_ms_per_1000: f64,
     rss_mib: f64,
+    /// Upstream requests per 1,000 client requests.
+    upstream_per_1000: f64,
+    /// Redis commands per client request.
+    redis_per_request: f64,
 }
 
-/// A process stopped (by its pid) when dropped: SIGTERM, so nginx's master stops its workers
-/// (killed outright, it would leave them listening).
-struct Running(Child);
+/// Counts the bench reads before and after a run: (upstream requests, Redis commands).
+type Counters<'a> = &'a dyn Fn() -> (u64, u64);
 
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
-        let _ = self.0.wait();
-    }
-}
-
-pub fn bench_proxy() -> Result {
+pub fn bench_proxy(replicas: Option<usize>) -> Result {
     setup::debian_programs(&[(NGINX, "nginx"), (WRK, "wrk")])?;
+    if replicas.is_some() {
+        crate::replicas::programs()?;
+    }
     run(Command::new("cargo").args(["build", "--release", "-q", "-p", "progress-proxy"]))?;
     let seconds: u64 = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
     let connections: u64 = std::env::var("BENCH_CONNECTIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(64);
@@ -74,6 +73,14 @@ pub fn bench_proxy() -> Result {
     let tokens: Vec<String> = (1..=PLAYERS).map(|i| token(secret, i)).collect::<Result<_>>()?;
     let plain = script(&dir, "mix.lua", None)?;
     let signed = script(&dir, "mix-tokens.lua", Some(&tokens))?;
+
+    let upstream_requests = || upstream_requests(upstream_port);
+    if let Some(count) = replicas {
+        let rows = bench_replicas(&dir, &upstream_url, &plain, count, seconds, connections, &upstream_requests)?;
+        drop((upstream, peer));
+        print_table(&rows);
+        return Ok(());
+    }
 
     let proxy = |ttl: &str, tokens: bool| -> Result<(Running, String)> {
         let mut command = Command::new(root().join("target/release/progress-proxy"));
@@ -110,7 +117,7 @@ pub fn bench_proxy() -> Result {
             (Target { name: "progress-proxy (cache 1 s, tokens)", url: tokens_url, pids: vec![cached_tokens.0.id()] }, &signed),
         ];
         for (target, script) in &targets {
-            let figures = measure(target, script, seconds, connections)?;
+            let figures = measure(target, script, seconds, connections, &|| (upstream_requests(), 0))?;
             eprintln!("  {:<38} {:>9.0} req/s  p99 {:>6.2} ms", target.name, figures.requests_per_s, figures.p99_ms);
             rows.push((format!("{} (round {round})", target.name), figures));
         }
@@ -120,7 +127,7 @@ pub fn bench_proxy() -> Result {
     Ok(())
 }
 
-fn free_port() -> Result<u16> {
+pub fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
 }
@@ -164,6 +171,7 @@ fn upstream_conf(dir: &Path, port: u16) -> String {
         conf,
         "http {{ access_log off; default_type application/json; keepalive_requests 1000000; {temp}
   server {{ listen 127.0.0.1:{port}; root {root_dir};
+    location = /__status {{ stub_status; }}
     location ~ ^/players/[^/]+/progress$ {{ try_files /progress.json =404; }}
     location ~ ^/battlepass/ {{ try_files /battlepass.json =404; }}
     location ~ ^/api/v1/users/[^/]+/[^/]+/progress/collection-challenges$ {{ try_files /programs.json =404; }}
@@ -207,7 +215,7 @@ fn peer_conf(dir: &Path, upstream: u16, pass: u16, cache: u16) -> String {
 }
 
 /// Starts nginx in the foreground with `conf`, and waits for its pid file.
-fn nginx(dir: &Path, conf: &str) -> Result<Running> {
+pub fn nginx(dir: &Path, conf: &str) -> Result<Running> {
     let file = dir.join("nginx.conf");
     std::fs::write(&file, conf).map_err(|e| e.to_string())?;
     let child = Command::new(NGINX)
@@ -290,6 +298,118 @@ fn start_proxy(command: &mut Command) -> Result<(Running, String)> {
     }
 }
 
+/// Requests the upstream nginx has handled so far (its `stub_status`; the status request itself
+/// counts one).
+fn upstream_requests(port: u16) -> u64 {
+    use std::io::{Read, Write};
+    let mut status = String::new();
+    if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+        let _ = stream.write_all(b"GET /__status HTTP/1.1\r\nHost: upstream\r\nConnection: close\r\n\r\n");
+        let _ = stream.read_to_string(&mut status);
+    }
+    let status = status.split_once("\r\n\r\n").map_or("", |(_, body)| body).to_owned();
+    // "Active connections: 1\nserver accepts handled requests\n 5 5 9\n..."
+    status.lines().nth(2).and_then(|l| l.split_whitespace().nth(2)).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// `--replicas N`: one replica against N sharing Redis behind an nginx balancer, all with every
+/// cache TTL at 1 s, under the same load. Distinct keys in the mix: 4 per player plus the one
+/// battle pass, so "never more than one upstream call per key per fresh TTL" is at most
+/// `keys / 1 s` calls per second.
+fn bench_replicas(
+    dir: &Path,
+    upstream_url: &str,
+    script: &Path,
+    count: usize,
+    seconds: u64,
+    connections: u64,
+    upstream_requests: &dyn Fn() -> u64,
+) -> Result<Vec<(String, Figures)>> {
+    use crate::replicas::{balancer, Redis};
+    let proxy = |redis: Option<&Redis>| -> Result<(Running, String)> {
+        let mut command = Command::new(root().join("target/release/progress-proxy"));
+        command
+            .env_clear()
+            .env("PROXY_LISTEN", "127.0.0.1:0")
+            .env("RUST_LOG", "warn")
+            .env("WHALEPASS_API_KEY", "bench-key")
+            .env("GIFTOIN_API_KEY", "bench-key")
+            .env("WHALEPASS_BASE_URL", upstream_url)
+            .env("GIFTOIN_BASE_URL", format!("{upstream_url}/api/v1"))
+            .env("RATE_LIMIT_RPS", "0")
+            .env("REDACT_REWARD_VALUES", "false");
+        for setting in ["CACHE_TTL_BATTLEPASS", "CACHE_TTL_PROGRESS", "CACHE_TTL_GIFTOIN"] {
+            command.env(setting, "1s");
+        }
+        if let Some(redis) = redis {
+            command.env("REDIS_URL", redis.url());
+        }
+        start_proxy(&mut command)
+    };
+    let keys = PLAYERS * 4 + 1;
+    let mut rows = Vec::new();
+    let mut memory = None;
+    for round in 1..=2 {
+        eprintln!("\n== replicas, round {round} of 2, {seconds} s per run, {connections} connections, {keys} distinct keys ==");
+        let redis = Redis::start(&dir.join(format!("redis-{round}")))?;
+        let counters = || (upstream_requests(), redis.commands());
+        let (alone, alone_url) = proxy(None)?;
+        let (one, one_url) = proxy(Some(&redis))?;
+        let mut many = Vec::new();
+        for _ in 0..count {
+            many.push(proxy(Some(&redis))?);
+        }
+        let one_lb_port = free_port()?;
+        let one_lb = balancer(&dir.join(format!("lb-one-{round}")), &format!("127.0.0.1:{one_lb_port}"), &[one_url.clone()])?;
+        let many_urls: Vec<String> = many.iter().map(|(_, url)| url.clone()).collect();
+        let many_port = free_port()?;
+        let many_lb = balancer(&dir.join(format!("lb-many-{round}")), &format!("127.0.0.1:{many_port}"), &many_urls)?;
+        let many_pids: Vec<u32> = many.iter().map(|(r, _)| r.0.id()).collect();
+        let targets = [
+            Target { name: "1 replica, no Redis", url: alone_url, pids: vec![alone.0.id()] },
+            Target { name: "1 replica + Redis", url: one_url.clone(), pids: vec![one.0.id()] },
+            Target { name: "1 replica + Redis behind nginx", url: format!("http://127.0.0.1:{one_lb_port}"), pids: vec![one.0.id()] },
+            Target { name: "N replicas + Redis behind nginx", url: format!("http://127.0.0.1:{many_port}"), pids: many_pids },
+        ];
+        for target in &targets {
+            let figures = measure(target, script, seconds, connections, &counters)?;
+            let name = target.name.replace('N', &count.to_string());
+            eprintln!(
+                "  {name:<38} {:>9.0} req/s  p99 {:>6.2} ms  upstream/1,000 {:>6.2}  redis/req {:.3}",
+                figures.requests_per_s, figures.p99_ms, figures.upstream_per_1000, figures.redis_per_request
+            );
+            rows.push((format!("{name} (round {round})"), figures));
+        }
+        memory = Some(redis.memory_of("progress-proxy:cache:*"));
+        drop((many_lb, one_lb, many, one, alone, redis));
+    }
+    let per_key = |row: &str| {
+        let picked: Vec<&Figures> = rows.iter().filter(|(n, _)| n.starts_with(row)).map(|(_, f)| f).collect();
+        let calls_per_s: f64 = picked.iter().map(|f| f.upstream_per_1000 * f.requests_per_s / 1000.0).sum::<f64>() / picked.len().max(1) as f64;
+        let rps: f64 = picked.iter().map(|f| f.requests_per_s).sum::<f64>() / picked.len().max(1) as f64;
+        (calls_per_s / keys as f64, rps)
+    };
+    let (one_per_key, one_rps) = per_key("1 replica + Redis behind nginx");
+    let (many_per_key, many_rps) = per_key(&format!("{count} replicas + Redis behind nginx"));
+    let (_, alone_rps) = per_key("1 replica, no Redis");
+    println!(
+        "\nupstream calls per key per second (fresh TTL 1 s, so at most 1): 1 replica {one_per_key:.2}, {count} replicas {many_per_key:.2}"
+    );
+    println!(
+        "cached req/s, {count} replicas behind nginx / 1 replica behind nginx: {:.2}×; / 1 replica alone (no balancer, no Redis): {:.2}×",
+        many_rps / one_rps.max(1.0),
+        many_rps / alone_rps.max(1.0)
+    );
+    if let Some((entries, bytes)) = memory {
+        println!(
+            "Redis memory: {entries} cached entries, {bytes} bytes ({:.0} per entry, {:.0} per player with 4 entries each, this fixture's bodies)",
+            bytes as f64 / entries.max(1) as f64,
+            bytes as f64 / PLAYERS as f64
+        );
+    }
+    Ok(rows)
+}
+
 /// CPU time (user + system) of `pids`, in milliseconds.
 fn cpu_ms(pids: &[u32]) -> f64 {
     let ticks = setup::output("getconf", &["CLK_TCK"]).and_then(|t| t.trim().parse::<f64>().ok()).unwrap_or(100.0);
@@ -317,7 +437,7 @@ fn rss_mib(pids: &[u32]) -> f64 {
         / 1024.0
 }
 
-fn measure(target: &Target, script: &Path, seconds: u64, connections: u64) -> Result<Figures> {
+fn measure(target: &Target, script: &Path, seconds: u64, connections: u64, counters: Counters) -> Result<Figures> {
     let wrk = |seconds: u64| {
         Command::new(WRK)
             .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency", "-s"])
@@ -328,8 +448,10 @@ fn measure(target: &Target, script: &Path, seconds: u64, connections: u64) -> Re
     };
     wrk(2)?; // warm-up: connections, caches, the allocator
     let cpu_before = cpu_ms(&target.pids);
+    let (upstream_before, redis_before) = counters();
     let out = wrk(seconds)?;
     let cpu = cpu_ms(&target.pids) - cpu_before;
+    let (upstream_after, redis_after) = counters();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let number_after = |label: &str| {
         text.lines().find_map(|l| l.trim().strip_prefix(label)).and_then(|rest| rest.split_whitespace().next()).map(str::to_owned)
@@ -347,6 +469,8 @@ fn measure(target: &Target, script: &Path, seconds: u64, connections: u64) -> Re
         errors: number_after("Non-2xx or 3xx responses:").and_then(|n| n.parse().ok()).unwrap_or(0),
         cpu_ms_per_1000: cpu / requests * 1000.0,
         rss_mib: rss_mib(&target.pids),
+        upstream_per_1000: upstream_after.saturating_sub(upstream_before) as f64 / requests * 1000.0,
+        redis_per_request: redis_after.saturating_sub(redis_before) as f64 / requests,
     })
 }
 
@@ -365,13 +489,16 @@ fn millis(value: &str) -> f64 {
 }
 
 fn print_table(rows: &[(String, Figures)]) {
-    println!("\n| server | req/s | p50 ms | p99 ms | non-2xx | CPU ms / 1,000 req | RSS MiB |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("\n| server | req/s | p50 ms | p99 ms | non-2xx | CPU ms / 1,000 req | RSS MiB | upstream / 1,000 req | Redis cmds / req |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (name, f) in rows {
         println!(
-            "| {name} | {:.0} | {:.2} | {:.2} | {} | {:.1} | {:.1} |",
-            f.requests_per_s, f.p50_ms, f.p99_ms, f.errors, f.cpu_ms_per_1000, f.rss_mib
+            "| {name} | {:.0} | {:.2} | {:.2} | {} | {:.1} | {:.1} | {:.2} | {:.3} |",
+            f.requests_per_s, f.p50_ms, f.p99_ms, f.errors, f.cpu_ms_per_1000, f.rss_mib, f.upstream_per_1000, f.redis_per_request
         );
+    }
+    if rows.iter().any(|(name, _)| name.contains("replica")) {
+        return;
     }
     let ratio = |ours: &str, theirs: &str| {
         let avg = |prefix: &str| {

@@ -1,14 +1,17 @@
 //! Project tasks, run as `cargo xtask <task>`:
 //!
-//! - `demo`: install what is missing, build the package, and serve the demo page with sample data.
+//! - `demo [--replicas N]`: install what is missing, build the package, and serve the demo page with
+//!   sample data (with `--replicas`, through N proxies sharing a local Redis behind nginx).
 //! - `test`: install what is missing and run every test (native, proxy, browser, end to end).
 //! - `build`: write the release package to `pkg/`.
 //! - `size`: print the package's size over the wire (raw, gzip, brotli).
-//! - `bench-proxy`: progress-proxy against nginx under the same load (req/s, p99, CPU, RSS).
+//! - `bench-proxy [--replicas N]`: progress-proxy against nginx under the same load (req/s, p99,
+//!   CPU, RSS); with `--replicas`, N replicas sharing Redis behind nginx against one.
 //!
 //! Only the standard library: this crate is compiled on every fresh machine before anything else.
 
 mod bench;
+mod replicas;
 mod setup;
 mod tasks;
 
@@ -16,14 +19,22 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let replicas = match args.iter().position(|a| a == "--replicas").map(|i| args.get(i + 1).and_then(|n| n.parse::<usize>().ok())) {
+        None => None,
+        Some(Some(n)) if (1..=16).contains(&n) => Some(n),
+        Some(_) => {
+            eprintln!("--replicas takes a number from 1 to 16");
+            return ExitCode::from(2);
+        }
+    };
     let result = match args.first().map(String::as_str) {
-        Some("demo") => tasks::demo(),
+        Some("demo") => tasks::demo(replicas),
         Some("test") => tasks::test(),
         Some("build") => tasks::build().map(|_| ()),
         Some("size") => tasks::size(),
-        Some("bench-proxy") => bench::bench_proxy(),
+        Some("bench-proxy") => bench::bench_proxy(replicas),
         _ => {
-            eprintln!("usage: cargo xtask <demo | test | build | size | bench-proxy>");
+            eprintln!("usage: cargo xtask <demo [--replicas N] | test | build | size | bench-proxy [--replicas N]>");
             return ExitCode::from(2);
         }
     };

@@ -6,6 +6,17 @@ use std::process::Command;
 /// A task's failure, as a message for the terminal.
 pub type Result<T = ()> = std::result::Result<T, String>;
 
+/// A process stopped (by its pid) when dropped: SIGTERM, so nginx's master stops its workers
+/// (killed outright, it would leave them listening) and redis-server exits cleanly.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let _ = self.0.wait();
+    }
+}
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()

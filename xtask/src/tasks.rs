@@ -119,12 +119,19 @@ fn demo_site() -> Result<PathBuf> {
     Ok(site)
 }
 
-/// `cargo xtask demo`: builds everything and serves the demo page with sample data.
-pub fn demo() -> Result {
+/// `cargo xtask demo`: builds everything and serves the demo page with sample data; with
+/// `--replicas N`, through N proxies sharing a local Redis behind an nginx balancer.
+pub fn demo(replicas: Option<usize>) -> Result {
+    if replicas.is_some() {
+        crate::replicas::programs()?;
+    }
     build()?;
     run(Command::new("cargo").args(["build", "--quiet", "-p", "progress-proxy"]))?;
     let site = demo_site()?;
     let listen = std::env::var("PROXY_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    if let Some(count) = replicas {
+        return demo_replicas(&site, &listen, count);
+    }
     let proxy = Server::start(
         "progress-proxy",
         Command::new(root().join("target/debug/progress-proxy")).args(["--demo", "--static"]).arg(&site).env("PROXY_LISTEN", &listen),
@@ -133,6 +140,50 @@ pub fn demo() -> Result {
     let mut proxy = proxy;
     proxy.child.wait().map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// The demo as a studio deploys it: `count` demo proxies sharing one Redis (cache, single-flight,
+/// limits) and one token secret, behind an nginx round-robin balancer on `listen`.
+fn demo_replicas(site: &std::path::Path, listen: &str, count: usize) -> Result {
+    let dir = root().join("target/demo-replicas");
+    let _ = std::fs::remove_dir_all(&dir);
+    let redis = crate::replicas::Redis::start(&dir.join("redis"))?;
+    // Every replica must verify the tokens any of them signs: one secret for all.
+    let secret = random_hex(32)?;
+    let port = listen.rsplit(':').next().unwrap_or("8080");
+    let origins = format!("http://{listen},http://localhost:{port},http://127.0.0.1:{port}");
+    let mut proxies = Vec::new();
+    for index in 1..=count {
+        let proxy = Server::start(
+            &format!("progress-proxy replica {index}"),
+            Command::new(root().join("target/debug/progress-proxy"))
+                .args(["--demo", "--static"])
+                .arg(site)
+                .env("PROXY_LISTEN", "127.0.0.1:0")
+                .env("REDIS_URL", redis.url())
+                .env("PLAYER_TOKEN_SECRET", &secret)
+                .env("ALLOWED_ORIGINS", &origins)
+                .env("TRUST_FORWARDED_FOR", "true"),
+        )?;
+        proxies.push(proxy);
+    }
+    let backends: Vec<String> = proxies.iter().map(|p| p.url.clone()).collect();
+    let mut balancer = crate::replicas::balancer(&dir.join("balancer"), listen, &backends)?;
+    println!(
+        "\n  Demo: http://{listen}/  ({count} replicas sharing {} behind nginx round-robin; sample data; Ctrl-C to stop)\n",
+        redis.url()
+    );
+    balancer.0.wait().map_err(|e| e.to_string())?;
+    drop((proxies, redis));
+    Ok(())
+}
+
+/// `bytes` random bytes from the OS, as hex.
+fn random_hex(bytes: usize) -> Result<String> {
+    use std::io::Read;
+    let mut buffer = vec![0u8; bytes];
+    std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut buffer)).map_err(|e| format!("/dev/urandom: {e}"))?;
+    Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Passed and failed counts, read from each runner's closing lines.
