@@ -75,6 +75,18 @@ async fn a_key_read_through_one_replica_is_answered_by_the_others_without_upstre
 }
 
 #[tokio::test]
+async fn a_tls_redis_with_a_password_is_shared_the_same_way() {
+    let redis = Redis::start_tls("tls-test-password-51").await;
+    let ca = redis.ca_file();
+    let url = redis.url();
+    let replicas = replicas(2, &url, &[("SSL_CERT_FILE", ca.to_str().unwrap())]).await;
+    read_once_answered_everywhere(&replicas).await;
+    for proxy in &replicas.proxies {
+        assert!(!proxy.logs().contains("tls-test-password-51"), "the Redis password was logged");
+    }
+}
+
+#[tokio::test]
 async fn a_hundred_concurrent_cold_requests_over_three_replicas_make_at_most_two_upstream_calls() {
     let redis = Redis::start().await;
     let replicas = replicas(3, &redis.url(), &[]).await;

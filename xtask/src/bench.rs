@@ -360,7 +360,7 @@ fn bench_replicas(
             many.push(proxy(Some(&redis))?);
         }
         let one_lb_port = free_port()?;
-        let one_lb = balancer(&dir.join(format!("lb-one-{round}")), &format!("127.0.0.1:{one_lb_port}"), &[one_url.clone()])?;
+        let one_lb = balancer(&dir.join(format!("lb-one-{round}")), &format!("127.0.0.1:{one_lb_port}"), std::slice::from_ref(&one_url))?;
         let many_urls: Vec<String> = many.iter().map(|(_, url)| url.clone()).collect();
         let many_port = free_port()?;
         let many_lb = balancer(&dir.join(format!("lb-many-{round}")), &format!("127.0.0.1:{many_port}"), &many_urls)?;

@@ -27,6 +27,8 @@ pub struct Redis {
     dir: PathBuf,
     child: Option<Child>,
     cluster: bool,
+    /// TLS only, with a password: (the CA file that signed its certificate, the password).
+    tls: Option<(PathBuf, String)>,
 }
 
 impl Redis {
@@ -38,20 +40,58 @@ impl Redis {
     async fn start_on(port: u16, cluster: bool) -> Self {
         let dir = std::env::temp_dir().join(format!("pw-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut redis = Redis { port, dir, child: None, cluster };
+        let mut redis = Redis { port, dir, child: None, cluster, tls: None };
         redis.run().await;
         redis
+    }
+
+    /// A server that speaks only TLS (a certificate for 127.0.0.1 from a CA made here) and
+    /// requires `password`. Clients trust the CA through `SSL_CERT_FILE` = [`Redis::ca_file`].
+    pub async fn start_tls(password: &str) -> Self {
+        let port = free_port();
+        let dir = std::env::temp_dir().join(format!("pw-redis-tls-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca_params.distinguished_name.push(rcgen::DnType::CommonName, "progress-widgets test CA");
+        let ca = rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap()).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        // Its own name: a certificate whose subject equals its issuer reads as self-signed.
+        let mut params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
+        params.distinguished_name.push(rcgen::DnType::CommonName, "redis test server");
+        let cert = params.signed_by(&key, &ca).unwrap();
+        std::fs::write(dir.join("ca.pem"), ca.pem()).unwrap();
+        std::fs::write(dir.join("server.pem"), cert.pem()).unwrap();
+        std::fs::write(dir.join("server.key"), key.serialize_pem()).unwrap();
+        let mut redis = Redis { port, dir: dir.clone(), child: None, cluster: false, tls: Some((dir.join("ca.pem"), password.to_owned())) };
+        redis.run().await;
+        redis
+    }
+
+    /// The CA that signed a TLS server's certificate.
+    pub fn ca_file(&self) -> PathBuf {
+        self.tls.as_ref().expect("a TLS server").0.clone()
     }
 
     async fn run(&mut self) {
         let mut command = Command::new(program("redis-server"));
         command
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args(["--port", &if self.tls.is_some() { 0 } else { self.port }.to_string()])
+            .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             .args(["--daemonize", "no", "--protected-mode", "yes"])
             .arg("--dir")
             .arg(&self.dir)
+            .arg("--logfile")
+            .arg(self.dir.join("redis.log"))
             .stdout(Stdio::null())
             .stderr(Stdio::null());
+        if let Some((_, password)) = &self.tls {
+            command.args(["--tls-port", &self.port.to_string(), "--tls-auth-clients", "no"]);
+            command.arg("--tls-cert-file").arg(self.dir.join("server.pem"));
+            command.arg("--tls-key-file").arg(self.dir.join("server.key"));
+            command.arg("--tls-ca-cert-file").arg(self.dir.join("ca.pem"));
+            command.args(["--requirepass", password]);
+        }
         if self.cluster {
             command.args(["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"]);
         }
@@ -62,18 +102,26 @@ impl Redis {
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        panic!("redis-server on port {} did not answer PING", self.port);
+        let log = std::fs::read_to_string(self.dir.join("redis.log")).unwrap_or_default();
+        panic!("redis-server on port {} did not answer PING:\n{log}", self.port);
     }
 
-    /// `redis://127.0.0.1:PORT`.
+    /// `redis://127.0.0.1:PORT`, or `rediss://:PASSWORD@127.0.0.1:PORT` for a TLS server.
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
+        match &self.tls {
+            Some((_, password)) => format!("rediss://:{password}@127.0.0.1:{}", self.port),
+            None => format!("redis://127.0.0.1:{}", self.port),
+        }
     }
 
     /// Runs `redis-cli` against this server and returns what it printed.
     pub fn cli(&self, args: &[&str]) -> Result<String, String> {
-        let output = Command::new(program("redis-cli"))
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
+        let mut command = Command::new(program("redis-cli"));
+        command.args(["-h", "127.0.0.1", "-p", &self.port.to_string()]);
+        if let Some((ca, password)) = &self.tls {
+            command.args(["--tls", "--cacert"]).arg(ca).args(["--no-auth-warning", "-a", password]);
+        }
+        let output = command
             .args(args)
             .output()
             .map_err(|e| e.to_string())?;
