@@ -326,7 +326,7 @@ fn bench_replicas(
     upstream_requests: &dyn Fn() -> u64,
 ) -> Result<Vec<(String, Figures)>> {
     use crate::replicas::{balancer, Redis};
-    let proxy = |redis: Option<&Redis>| -> Result<(Running, String)> {
+    let proxy = |redis: Option<&Redis>, rate_limit: bool| -> Result<(Running, String)> {
         let mut command = Command::new(root().join("target/release/progress-proxy"));
         command
             .env_clear()
@@ -344,6 +344,10 @@ fn bench_replicas(
         if let Some(redis) = redis {
             command.env("REDIS_URL", redis.url());
         }
+        if rate_limit {
+            // On, as deployed, but high enough never to refuse wrk's one client: its cost only.
+            command.env("RATE_LIMIT_RPS", "1000000").env("RATE_LIMIT_BURST", "1000000");
+        }
         start_proxy(&mut command)
     };
     let keys = PLAYERS * 4 + 1;
@@ -353,23 +357,33 @@ fn bench_replicas(
         eprintln!("\n== replicas, round {round} of 2, {seconds} s per run, {connections} connections, {keys} distinct keys ==");
         let redis = Redis::start(&dir.join(format!("redis-{round}")))?;
         let counters = || (upstream_requests(), redis.commands());
-        let (alone, alone_url) = proxy(None)?;
-        let (one, one_url) = proxy(Some(&redis))?;
+        let (alone, alone_url) = proxy(None, false)?;
+        let (one, one_url) = proxy(Some(&redis), false)?;
         let mut many = Vec::new();
+        let mut limited = Vec::new();
         for _ in 0..count {
-            many.push(proxy(Some(&redis))?);
+            many.push(proxy(Some(&redis), false)?);
+            limited.push(proxy(Some(&redis), true)?);
         }
         let one_lb_port = free_port()?;
         let one_lb = balancer(&dir.join(format!("lb-one-{round}")), &format!("127.0.0.1:{one_lb_port}"), std::slice::from_ref(&one_url))?;
         let many_urls: Vec<String> = many.iter().map(|(_, url)| url.clone()).collect();
         let many_port = free_port()?;
         let many_lb = balancer(&dir.join(format!("lb-many-{round}")), &format!("127.0.0.1:{many_port}"), &many_urls)?;
+        let limited_urls: Vec<String> = limited.iter().map(|(_, url)| url.clone()).collect();
+        let limited_port = free_port()?;
+        let limited_lb = balancer(&dir.join(format!("lb-limited-{round}")), &format!("127.0.0.1:{limited_port}"), &limited_urls)?;
         let many_pids: Vec<u32> = many.iter().map(|(r, _)| r.0.id()).collect();
         let targets = [
             Target { name: "1 replica, no Redis", url: alone_url, pids: vec![alone.0.id()] },
             Target { name: "1 replica + Redis", url: one_url.clone(), pids: vec![one.0.id()] },
             Target { name: "1 replica + Redis behind nginx", url: format!("http://127.0.0.1:{one_lb_port}"), pids: vec![one.0.id()] },
             Target { name: "N replicas + Redis behind nginx", url: format!("http://127.0.0.1:{many_port}"), pids: many_pids },
+            Target {
+                name: "N replicas + Redis behind nginx, shared rate limit on",
+                url: format!("http://127.0.0.1:{limited_port}"),
+                pids: limited.iter().map(|(r, _)| r.0.id()).collect(),
+            },
         ];
         for target in &targets {
             let figures = measure(target, script, seconds, connections, &counters)?;
@@ -381,7 +395,7 @@ fn bench_replicas(
             rows.push((format!("{name} (round {round})"), figures));
         }
         memory = Some(redis.memory_of("progress-proxy:cache:*"));
-        drop((many_lb, one_lb, many, one, alone, redis));
+        drop((limited_lb, many_lb, one_lb, limited, many, one, alone, redis));
     }
     let per_key = |row: &str| {
         let picked: Vec<&Figures> = rows.iter().filter(|(n, _)| n.starts_with(row)).map(|(_, f)| f).collect();
@@ -390,7 +404,7 @@ fn bench_replicas(
         (calls_per_s / keys as f64, rps)
     };
     let (one_per_key, one_rps) = per_key("1 replica + Redis behind nginx");
-    let (many_per_key, many_rps) = per_key(&format!("{count} replicas + Redis behind nginx"));
+    let (many_per_key, many_rps) = per_key(&format!("{count} replicas + Redis behind nginx (round"));
     let (_, alone_rps) = per_key("1 replica, no Redis");
     println!(
         "\nupstream calls per key per second (fresh TTL 1 s, so at most 1): 1 replica {one_per_key:.2}, {count} replicas {many_per_key:.2}"
