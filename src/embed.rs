@@ -92,7 +92,7 @@ impl WidgetHandle {
     }
 
     /// Changes the widget's options (the same object `mount*` takes). A changed id or proxy URL
-    /// fetches again; a changed `refresh` only changes the timer. Throws like `mount*` on a bad
+    /// fetches again; a changed `refreshInterval` only changes the timer. Throws like `mount*` on a bad
     /// option and then changes nothing.
     pub fn update(&self, options: JsValue) -> Result<(), JsError> {
         let options = Options::read(self.function, options)?;
@@ -111,6 +111,8 @@ struct RawOptions {
     platform: Option<OptionValue>,
     platform_user_id: Option<OptionValue>,
     program_id: Option<OptionValue>,
+    refresh_interval: Option<OptionValue>,
+    /// The old name of `refreshInterval`, still read.
     refresh: Option<OptionValue>,
     player_token: Option<OptionValue>,
     locale: Option<OptionValue>,
@@ -199,9 +201,13 @@ impl Options {
 
     /// Seconds between background refreshes, `0` for none; absent means the default.
     fn refresh(&self) -> Result<Option<u32>, JsError> {
-        match self.optional("refresh", &self.raw.refresh)? {
+        let (name, value) = match &self.raw.refresh_interval {
+            Some(_) => ("refreshInterval", &self.raw.refresh_interval),
+            None => ("refresh", &self.raw.refresh),
+        };
+        match self.optional(name, value)? {
             None => Ok(None),
-            Some(text) => text.parse().map(Some).map_err(|_| self.error("refresh", "must be a whole number of seconds")),
+            Some(text) => text.parse().map(Some).map_err(|_| self.error(name, "must be a whole number of seconds")),
         }
     }
 
@@ -216,14 +222,15 @@ impl Options {
         }
     }
 
-    /// A BCP 47 tag (`en`, `de-DE`, `zh-Hant-TW`); the browser's `Intl` does the rest.
+    /// A BCP 47 tag (`en`, `de-DE`, `zh-Hant-TW`) that the browser's `Intl` accepts: one it
+    /// rejects is this widget's configuration error, never an exception inside the wasm.
     fn locale(&self) -> Result<Option<String>, JsError> {
-        let tag = self.optional("locale", &self.raw.locale)?;
+        let tag = self.optional("locale", &self.raw.locale)?.map(|t| t.replace('_', "-"));
         match tag {
-            Some(t) if t.len() > 35 || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => {
+            Some(t) if t.len() > 35 || !crate::format::is_valid_locale(&t) => {
                 Err(self.error("locale", "must be a BCP 47 language tag such as `en` or `de-DE`"))
             }
-            tag => Ok(tag.map(|t| t.replace('_', "-"))),
+            tag => Ok(tag),
         }
     }
 
@@ -379,11 +386,15 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
         .map_err(|_| JsError::new(&format!("{}: `element` must be an HTML element", I::FUNCTION)))?;
     let initial = checked::<I>(&Options::read(I::FUNCTION, options)?)?;
     let events = ProgressEvents::new(parent.clone().into());
+    let adopted = crate::widgets::styles::adopt(&parent);
     // The signals are created inside the widget's owner, so unmounting disposes them.
     let controls = Rc::new(Cell::new(None));
     let handle = leptos::mount::mount_to(parent, {
         let controls = controls.clone();
         move || {
+            if adopted {
+                provide_context(crate::widgets::styles::StylesAdopted);
+            }
             let inputs = RwSignal::new(initial);
             let refresh_now = Trigger::new();
             controls.set(Some((inputs, refresh_now)));
@@ -405,8 +416,9 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
 
 /// Mounts a battle-pass widget into `element`.
 ///
-/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refresh?, playerToken?, locale?}`
-/// (`refresh`: seconds between background refreshes, `0` for none, default 60; `playerToken`:
+/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refreshInterval?, playerToken?, locale?}`
+/// (`refreshInterval`: seconds between background refreshes, `0` for none, default 60, also read
+/// under its old name `refresh`; `playerToken`:
 /// sent to the proxy as `Authorization: Bearer`; `locale`: BCP 47 tag for numbers and dates). Throws an `Error` naming the option that is
 /// missing or invalid. `progress-load` and `progress-error` events are dispatched on `element`.
 #[wasm_bindgen(js_name = mountBattlepass)]
@@ -417,7 +429,7 @@ pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHand
 /// Mounts a collection widget into `element`: all of a user's collections, or one with
 /// `programId`.
 ///
-/// `options`: `{proxyUrl, platform, platformUserId, programId?, refresh?, playerToken?, locale?}`. Throws an `Error`
+/// `options`: `{proxyUrl, platform, platformUserId, programId?, refreshInterval?, playerToken?, locale?}`. Throws an `Error`
 /// naming the option that is missing or invalid. `progress-load` and `progress-error` events are
 /// dispatched on `element`.
 #[wasm_bindgen(js_name = mountCollections)]

@@ -5,30 +5,94 @@
 /// The locale numbers and dates are written in: a BCP 47 tag, or none for the plain formats
 /// below (`1,250`, `2026-11-21`).
 ///
+/// Every call into `Intl` is made so that a JavaScript exception comes back as an error (and the
+/// plain format is used), never as an abort of the whole wasm instance, which would stop every
+/// widget on the page.
+///
 /// ```
 /// use progress_widgets::format::Locale;
 /// // Natively (and without a tag) the plain formats are used.
 /// assert_eq!(Locale::default().number(1250.0), "1,250");
-/// assert_eq!(Locale::default().millis_date(0), "1970-01-01");
+/// assert_eq!(Locale::default().millis_date(0).as_deref(), Some("1970-01-01"));
+/// assert_eq!(Locale::default().iso_date("not a date"), None);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Locale(pub Option<String>);
 
+#[cfg(target_arch = "wasm32")]
+mod intl {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// `Intl.getCanonicalLocales(tag)`: throws `RangeError` for a tag `Intl` rejects.
+        #[wasm_bindgen(js_namespace = Intl, js_name = getCanonicalLocales, catch)]
+        pub fn canonical_locales(tag: &str) -> Result<js_sys::Array, JsValue>;
+
+        /// A number or a `Date`: what `Intl` formats.
+        pub type Formattable;
+
+        /// `value.toLocaleString(locale)`.
+        #[wasm_bindgen(method, js_name = toLocaleString, catch)]
+        pub fn to_locale_string(this: &Formattable, locale: &JsValue) -> Result<String, JsValue>;
+
+        /// `date.toLocaleDateString(locale, options)`.
+        #[wasm_bindgen(method, js_name = toLocaleDateString, catch)]
+        pub fn to_locale_date_string(this: &Formattable, locale: &JsValue, options: &JsValue) -> Result<String, JsValue>;
+    }
+}
+
+/// Whether `Intl` accepts `tag` (in a browser); natively, whether it looks like a BCP 47 tag.
+///
+/// ```
+/// assert!(progress_widgets::format::is_valid_locale("de-DE"));
+/// assert!(!progress_widgets::format::is_valid_locale("en-"));
+/// ```
+pub fn is_valid_locale(tag: &str) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        intl::canonical_locales(tag).is_ok()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let mut parts = tag.split('-');
+        let language = parts.next().unwrap_or_default();
+        (2..=8).contains(&language.len())
+            && language.bytes().all(|b| b.is_ascii_alphabetic())
+            && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    }
+}
+
 impl Locale {
-    /// A count, grouped as the locale does.
+    /// The locale for `tag`, or the default one when `Intl` rejects it (a bad page `lang` must
+    /// not break a widget).
+    ///
+    /// ```
+    /// use progress_widgets::format::Locale;
+    /// assert_eq!(Locale::new(Some("x".into())), Locale(None));
+    /// assert_eq!(Locale::new(Some("fr".into())), Locale(Some("fr".into())));
+    /// ```
+    pub fn new(tag: Option<String>) -> Self {
+        Locale(tag.filter(|t| is_valid_locale(t)))
+    }
+
+
+    /// A count, grouped as the locale does, with at most two decimals.
     pub fn number(&self, value: f64) -> String {
         #[cfg(target_arch = "wasm32")]
-        if let Some(tag) = &self.0 {
-            if value.is_finite() {
-                let rounded = (value * 100.0).round() / 100.0;
-                return String::from(js_sys::Number::from(rounded).to_locale_string(tag));
+        if let (Some(tag), true) = (&self.0, value.is_finite()) {
+            let number = wasm_bindgen::JsValue::from_f64(round_cents(value));
+            if let Ok(text) = wasm_bindgen::JsCast::unchecked_ref::<intl::Formattable>(&number).to_locale_string(&tag.into()) {
+                return text;
             }
         }
         number(value)
     }
 
-    /// The calendar date of an ISO-8601 timestamp, as the locale writes dates.
-    pub fn iso_date(&self, iso: &str) -> String {
+    /// The calendar date of an ISO-8601 timestamp, as the locale writes dates; `None` when it
+    /// is not a date.
+    pub fn iso_date(&self, iso: &str) -> Option<String> {
+        let date = iso_date(iso)?;
         #[cfg(target_arch = "wasm32")]
         if self.0.is_some() {
             let millis = js_sys::Date::parse(iso);
@@ -36,11 +100,15 @@ impl Locale {
                 return self.millis_date(millis as i64);
             }
         }
-        iso_date(iso)
+        Some(date)
     }
 
-    /// The UTC calendar date of a millisecond timestamp, as the locale writes dates.
-    pub fn millis_date(&self, millis: i64) -> String {
+    /// The UTC calendar date of a millisecond timestamp, as the locale writes dates; `None`
+    /// outside the range dates can have.
+    pub fn millis_date(&self, millis: i64) -> Option<String> {
+        if millis.unsigned_abs() > MAX_DATE_MILLIS {
+            return None;
+        }
         #[cfg(target_arch = "wasm32")]
         if let Some(tag) = &self.0 {
             let options = js_sys::Object::new();
@@ -48,10 +116,20 @@ impl Locale {
                 let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
             }
             let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64));
-            return String::from(date.to_locale_date_string(tag, &options));
+            if let Ok(text) = wasm_bindgen::JsCast::unchecked_ref::<intl::Formattable>(&date).to_locale_date_string(&tag.into(), &options) {
+                return Some(text);
+            }
         }
-        millis_date(millis)
+        Some(millis_date(millis))
     }
+}
+
+/// The largest distance from the epoch a JavaScript date can have (±100,000,000 days).
+const MAX_DATE_MILLIS: u64 = 8_640_000_000_000_000;
+
+/// `value` rounded to cents, unless so large that it has none (where ×100 would overflow).
+fn round_cents(value: f64) -> f64 {
+    if value.abs() < 1e15 { (value * 100.0).round() / 100.0 } else { value }
 }
 
 /// A count with thousands separators; fractions keep up to two decimals.
@@ -66,9 +144,17 @@ pub fn number(value: f64) -> String {
     if !value.is_finite() {
         return "–".into();
     }
-    let rounded = (value * 100.0).round() / 100.0;
+    let rounded = round_cents(value);
     let negative = rounded < 0.0;
     let abs = rounded.abs();
+    if abs >= 1e19 {
+        // Past u64: whole digits only, ungrouped; counts this large are a fault upstream anyway.
+        // In the browser JavaScript writes it (Rust's float formatting would cost the wasm bytes).
+        #[cfg(target_arch = "wasm32")]
+        return js_sys::Number::from(rounded).to_string_with_radix(10).map(String::from).unwrap_or_else(|_| "–".into());
+        #[cfg(not(target_arch = "wasm32"))]
+        return format!("{rounded:.0}");
+    }
     let whole = abs.trunc() as u64;
     let cents = ((abs - abs.trunc()) * 100.0).round() as u64;
     let digits = whole.to_string();
@@ -91,17 +177,19 @@ pub fn number(value: f64) -> String {
 }
 
 /// The calendar date of an ISO-8601 timestamp (`2023-12-27T10:58:40.064Z` → `2023-12-27`), or
-/// the text itself if it does not start with a date.
+/// `None` if it does not start with a real date.
 ///
 /// ```
-/// assert_eq!(progress_widgets::format::iso_date("2023-12-27T10:58:40.064Z"), "2023-12-27");
-/// assert_eq!(progress_widgets::format::iso_date("soon"), "soon");
+/// use progress_widgets::format::iso_date;
+/// assert_eq!(iso_date("2023-12-27T10:58:40.064Z").as_deref(), Some("2023-12-27"));
+/// assert_eq!(iso_date("soon"), None);
+/// assert_eq!(iso_date("2023-13-45"), None);
 /// ```
-pub fn iso_date(iso: &str) -> String {
-    let date = iso.get(..10).unwrap_or(iso);
-    let shape_ok = date.len() == 10
-        && date.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    if shape_ok { date.to_owned() } else { iso.to_owned() }
+pub fn iso_date(iso: &str) -> Option<String> {
+    let date = iso.get(..10)?;
+    let shape_ok = date.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    let (month, day) = (date.get(5..7)?.parse::<u8>().ok()?, date.get(8..10)?.parse::<u8>().ok()?);
+    (shape_ok && (1..=12).contains(&month) && (1..=31).contains(&day) && date >= "0001").then(|| date.to_owned())
 }
 
 /// The UTC calendar date of a millisecond timestamp.
@@ -169,6 +257,20 @@ mod tests {
         assert_eq!(number(2.50), "2.5");
         assert_eq!(number(0.999), "1");
         assert_eq!(number(f64::NAN), "–");
+        // Near the top of f64: no ×100 overflow to infinity, no cap at u64::MAX.
+        let huge = number(1.7e308);
+        assert!(huge.len() == 309 && huge.bytes().all(|b| b.is_ascii_digit()), "{huge}");
+        assert_eq!(number(1e19), "10000000000000000000");
+        assert_eq!(number(2.5e18), "2,500,000,000,000,000,000");
+    }
+
+    #[test]
+    fn dates_that_do_not_parse_show_nothing() {
+        let plain = Locale::default();
+        assert_eq!(plain.iso_date("Invalid"), None);
+        assert_eq!(plain.iso_date("1"), None);
+        assert_eq!(plain.millis_date(i64::MAX), None);
+        assert_eq!(plain.millis_date(8_640_000_000_000_000).as_deref(), Some("275760-09-13"));
     }
 
     #[test]

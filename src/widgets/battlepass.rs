@@ -11,7 +11,8 @@ use leptos::callback::UnsyncCallback;
 use super::events::ProgressEvents;
 use super::polling::keep_fresh;
 use super::remote::{load_on_change, Remote, RemoteStatus};
-use super::{image_src, keyed, STYLES};
+use super::styles::inline_styles;
+use super::{image_src, keyed};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::format::{self, Locale};
 use crate::model::whalepass::{Battlepass, BattlepassProgress as Progress, Challenge, Level, PlayerProgress, Reward};
@@ -199,10 +200,11 @@ pub fn season_dates(battlepass: &Battlepass, locale: &Locale) -> Option<String> 
     if battlepass.no_time_limit == Some(true) {
         return Some("No end date".into());
     }
-    match (battlepass.start_date.as_deref(), battlepass.end_date.as_deref()) {
-        (Some(start), Some(end)) => Some(format!("{} – {}", locale.iso_date(start), locale.iso_date(end))),
-        (None, Some(end)) => Some(format!("Ends {}", locale.iso_date(end))),
-        (Some(start), None) => Some(format!("Started {}", locale.iso_date(start))),
+    let date = |d: &Option<String>| d.as_deref().and_then(|d| locale.iso_date(d));
+    match (date(&battlepass.start_date), date(&battlepass.end_date)) {
+        (Some(start), Some(end)) => Some(format!("{start} – {end}")),
+        (None, Some(end)) => Some(format!("Ends {end}")),
+        (Some(start), None) => Some(format!("Started {start}")),
         (None, None) => None,
     }
 }
@@ -292,8 +294,8 @@ pub fn BattlepassProgress(
 
     let bp = move || progress.data.with(|p| p.as_ref().and_then(|p| p.battlepass_progress.clone()).unwrap_or_default());
     let xp = Memo::new(move |_| progress.has_data().then(|| xp_summary(&bp())));
-    let track = Memo::new(move |_| level_track(&bp()));
-    let challenges = Memo::new(move |_| keyed(bp().challenges, |c| c.id.clone()));
+    let track = Memo::new(move |previous| keyed(level_track(&bp()), |step| step.level.id.clone(), previous));
+    let challenges = Memo::new(move |previous| keyed(bp().challenges, |c| c.id.clone(), previous));
     let is_empty = move || progress.has_data() && track.with(Vec::is_empty) && challenges.with(Vec::is_empty);
 
     view! {
@@ -303,10 +305,10 @@ pub fn BattlepassProgress(
             aria-live="polite"
             data-battlepass-id=move || season_id.get()
         >
-            <style>{STYLES}</style>
+            {inline_styles()}
             // A new locale rewrites every number and date: render the content again under it.
             {move || {
-                provide_context(Locale(locale.get()));
+                provide_context(Locale::new(locale.get()));
                 view! {
                     <Header progress season />
                     <RemoteStatus
@@ -323,10 +325,10 @@ pub fn BattlepassProgress(
                     <Show when=move || !track.with(Vec::is_empty)>
                         <h3 class="pw-subtitle">"Levels"</h3>
                         <ol class="pw-levels">
-                            // Keyed by id and state: a level that is reached re-renders, the rest stay.
+                            // Keyed by identity and content: a level that changes re-renders, the rest stay.
                             <For
-                                each=move || track.get().into_iter().enumerate()
-                                key=|(i, step)| (step.level.id.clone().unwrap_or_else(|| format!("#{i}")), step.state)
+                                each=move || track.get()
+                                key=|(key, _)| key.clone()
                                 let:((_, step))
                             >
                                 <LevelItem step />
@@ -338,7 +340,7 @@ pub fn BattlepassProgress(
                         <ul class="pw-challenges">
                             <For
                                 each=move || challenges.get()
-                                key=|(key, challenge)| (key.clone(), challenge.completed)
+                                key=|(key, _)| key.clone()
                                 let:((_, challenge))
                             >
                                 <ChallengeItem challenge />
@@ -382,8 +384,8 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl 
                         <span class="pw-account" class:pw-connected=connected>
                             {if connected { "Whalepass account connected" } else { "Whalepass account not connected" }}
                         </span>
-                        {player.created_at.map(|at| view! { <span class="pw-joined">"Joined " {locale.iso_date(&at)}</span> })}
-                        {player.updated_at.map(|at| view! { <span class="pw-updated">"Updated " {locale.iso_date(&at)}</span> })}
+                        {player.created_at.and_then(|at| locale.iso_date(&at)).map(|at| view! { <span class="pw-joined">"Joined " {at}</span> })}
+                        {player.updated_at.and_then(|at| locale.iso_date(&at)).map(|at| view! { <span class="pw-updated">"Updated " {at}</span> })}
                     </p>
                 }
             })}
@@ -461,10 +463,11 @@ fn ChallengeItem(challenge: Challenge) -> impl IntoView {
     let completed = challenge.completed == Some(true);
     let premium = challenge.premium == Some(true);
     let locale = expect_context::<Locale>();
-    let dates = match (challenge.start_date.as_deref(), challenge.end_date.as_deref()) {
-        (Some(start), Some(end)) => Some(format!("{} – {}", locale.iso_date(start), locale.iso_date(end))),
-        (None, Some(end)) => Some(format!("Until {}", locale.iso_date(end))),
-        (Some(start), None) => Some(format!("From {}", locale.iso_date(start))),
+    let date = |d: &Option<String>| d.as_deref().and_then(|d| locale.iso_date(d));
+    let dates = match (date(&challenge.start_date), date(&challenge.end_date)) {
+        (Some(start), Some(end)) => Some(format!("{start} – {end}")),
+        (None, Some(end)) => Some(format!("Until {end}")),
+        (Some(start), None) => Some(format!("From {start}")),
         (None, None) => None,
     };
     view! {

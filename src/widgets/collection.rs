@@ -11,7 +11,8 @@ use leptos::callback::UnsyncCallback;
 use super::events::ProgressEvents;
 use super::polling::keep_fresh;
 use super::remote::{load_on_change, Remote, RemoteStatus};
-use super::{image_src, keyed, STYLES};
+use super::styles::inline_styles;
+use super::{image_src, keyed};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::format::{self, Locale};
 use crate::model::giftoin::{Card, CollectionReward, Program, ProgramStatus, Rarity, ViewType};
@@ -107,27 +108,13 @@ fn is_owned(card: &Card) -> bool {
 /// ```
 pub fn reward_state(reward: &CollectionReward, locale: &Locale) -> (&'static str, String) {
     if reward.is_claimed == Some(true) {
-        let when = reward.claimed_timestamp.map(|ms| format!(" on {}", locale.millis_date(ms))).unwrap_or_default();
+        let when = reward.claimed_timestamp.and_then(|ms| locale.millis_date(ms)).map(|day| format!(" on {day}")).unwrap_or_default();
         ("claimed", format!("Claimed{when}"))
     } else if reward.can_claim == Some(true) {
         ("claimable", "Ready to claim".into())
     } else {
         ("locked", "Collect every card to unlock".into())
     }
-}
-
-/// Id, collected count and percentage (as bits: `f64` is not `Hash`), reward claimed / claimable.
-type ProgramKey = (String, Option<u64>, Option<u64>, Option<(Option<bool>, Option<bool>)>);
-
-/// A `<For>` key: the program's id plus what changes as the user collects, so a program
-/// re-renders when its progress changes and the others are left alone.
-fn program_key(key: &str, program: &Program) -> ProgramKey {
-    (
-        key.to_owned(),
-        program.collected_count.map(f64::to_bits),
-        program.progress_in_percentage.map(f64::to_bits),
-        program.reward.as_ref().map(|r| (r.is_claimed, r.can_claim)),
-    )
 }
 
 /// The CSS class for a status.
@@ -212,20 +199,20 @@ pub fn CollectionProgress(
     keep_fresh(refresh, refresh_now, load);
 
     let single = move || program_id.with(Option::is_some);
-    let shown = Memo::new(move |_| {
+    let shown = Memo::new(move |previous| {
         let now = js_sys::Date::now() as i64;
         let list = programs.data.get().unwrap_or_default();
         // A program asked for by id is shown whatever its display window says.
         let list = if single() { list } else { list.into_iter().filter(|p| is_visible(p, now)).collect() };
-        keyed(list, |p| p.id.clone())
+        keyed(list, |p| p.id.clone(), previous)
     });
 
     view! {
         <section class="pw pw-collections" part="collections" aria-live="polite">
-            <style>{STYLES}</style>
+            {inline_styles()}
             // A new locale rewrites every number and date: render the content again under it.
             {move || {
-                provide_context(Locale(locale.get()));
+                provide_context(Locale::new(locale.get()));
                 view! {
                     <RemoteStatus
                         has_data=Signal::derive(move || programs.has_data())
@@ -238,10 +225,10 @@ pub fn CollectionProgress(
                         <p class="pw-empty">"No collections to show yet."</p>
                     </Show>
                     <div class="pw-programs">
-                        // Keyed by id plus what changes as the user collects, so only changed programs re-render.
+                        // Keyed by identity and content, so only changed programs re-render.
                         <For
                             each=move || shown.get()
-                            key=|(key, program)| program_key(key, program)
+                            key=|(key, _)| key.clone()
                             let:((_, program))
                         >
                             <ProgramItem program />
@@ -263,15 +250,15 @@ fn ProgramItem(program: Program) -> impl IntoView {
     let fraction = completion(&program);
     let left = time_left(&program, now);
     let duration = program.duration.clone().unwrap_or_default();
-    let starts = duration.start.and_then(|s| s.date).map(|ms| locale.millis_date(ms));
-    let ends = duration.end.and_then(|e| e.date).map(|ms| locale.millis_date(ms));
+    let starts = duration.start.and_then(|s| s.date).and_then(|ms| locale.millis_date(ms));
+    let ends = duration.end.and_then(|e| e.date).and_then(|ms| locale.millis_date(ms));
     let window = match (starts, ends) {
         (Some(s), Some(e)) => Some(format!("{s} – {e}")),
         (Some(s), None) => Some(format!("From {s} · no end date")),
         (None, Some(e)) => Some(format!("Until {e}")),
         (None, None) => None,
     };
-    let cards = keyed(program.cards, |c| c.id.clone());
+    let cards = program.cards;
     view! {
         <article class="pw-program" part="program" data-program-id=program.id.clone()>
             <header class="pw-program-head">
@@ -304,11 +291,11 @@ fn ProgramItem(program: Program) -> impl IntoView {
                 <p class="pw-collected-line">
                     <span class="pw-percent">{format::percent(fraction)}</span>
                     <span class="pw-count">{locale.number(collected)} " / " {locale.number(size)} " collected"</span>
-                    {program.created_timestamp.map(|ms| view! { <span class="pw-created">"Created " {locale.millis_date(ms)}</span> })}
+                    {program.created_timestamp.and_then(|ms| locale.millis_date(ms)).map(|day| view! { <span class="pw-created">"Created " {day}</span> })}
                 </p>
             </div>
             <ul class="pw-cards">
-                {cards.into_iter().map(|(_, card)| view! { <CardItem card /> }).collect_view()}
+                {cards.into_iter().map(|card| view! { <CardItem card /> }).collect_view()}
             </ul>
             {program.reward.map(|reward| view! { <RewardPanel reward /> })}
         </article>

@@ -5,6 +5,7 @@ pub mod collection;
 pub mod events;
 pub mod polling;
 pub mod remote;
+pub mod styles;
 
 pub use battlepass::BattlepassProgress;
 pub use collection::CollectionProgress;
@@ -12,30 +13,75 @@ pub use collection::CollectionProgress;
 /// Seconds between background refreshes when nothing else is said.
 pub const DEFAULT_REFRESH_SECS: u32 = 60;
 
-/// The widgets' stylesheet, rendered inside each widget.
-pub(crate) const STYLES: &str = include_str!("widgets.css");
+/// Who a list item is across refreshes: its id when no other item in the list has it, else its
+/// position (repeated ids say nothing about which is which).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Identity {
+    /// A unique id.
+    Id(String),
+    /// A position, for items whose id is missing or repeated.
+    Position(usize),
+}
 
-/// Pairs items with unique keys for a keyed `<For>`: the item's id, or its position when the id
-/// is missing; a repeated id gets its position appended so keys never collide.
+/// A `<For>` key: the item's identity and the version of its content. The version changes
+/// whenever the item with that identity differs from the last list's (any field, shown or not),
+/// so an edited item re-renders and an unchanged one is left alone.
+pub type Key = (Identity, u32);
+
+/// Pairs items with keys for a keyed `<For>`, given the last list this produced (a `Memo`'s
+/// previous value).
 ///
 /// ```
-/// use progress_widgets::widgets::keyed;
-/// let keys: Vec<String> = keyed(vec![Some("a"), None, Some("a")], |id| id.map(str::to_owned))
-///     .into_iter().map(|(key, _)| key).collect();
-/// assert_eq!(keys, ["a", "#1", "a#2"]);
+/// use progress_widgets::widgets::{keyed, Identity};
+/// let id = |item: &(Option<&str>, u32)| item.0.map(str::to_owned);
+/// let first = keyed(vec![(Some("a"), 1), (None, 2), (Some("b"), 3), (Some("b"), 4)], id, None);
+/// let keys: Vec<_> = first.iter().map(|(key, _)| key.0.clone()).collect();
+/// assert_eq!(keys, [Identity::Id("a".into()), Identity::Position(1), Identity::Position(2), Identity::Position(3)]);
+/// // A refresh: `a` edited gets a new version, the rest keep theirs.
+/// let second = keyed(vec![(Some("a"), 9), (None, 2), (Some("b"), 3), (Some("b"), 4)], id, Some(&first));
+/// assert_eq!(second[0].0, (Identity::Id("a".into()), 1));
+/// assert_eq!(second[1].0, first[1].0);
 /// ```
-pub fn keyed<T>(items: Vec<T>, id: impl Fn(&T) -> Option<String>) -> Vec<(String, T)> {
-    let mut seen = std::collections::HashSet::new();
-    items
-        .into_iter()
+pub fn keyed<T: PartialEq>(items: Vec<T>, id: impl Fn(&T) -> Option<String>, previous: Option<&Vec<(Key, T)>>) -> Vec<(Key, T)> {
+    let identities = identities(items.iter().map(id).collect());
+    let empty = Vec::new();
+    let previous = previous.unwrap_or(&empty);
+    let old: Vec<&Key> = previous.iter().map(|(key, _)| key).collect();
+    // Only this comparison depends on `T`: the rest is shared by every list (one copy in the wasm).
+    let versions = versions(&identities, &old, &|new, old| items[new] == previous[old].1);
+    identities.into_iter().zip(versions).zip(items).collect()
+}
+
+fn identities(ids: Vec<Option<String>>) -> Vec<Identity> {
+    use std::collections::HashMap;
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for id in ids.iter().flatten() {
+        *counts.entry(id.as_str()).or_default() += 1;
+    }
+    let unique: Vec<bool> = ids.iter().map(|id| id.as_deref().is_some_and(|id| counts[id] == 1)).collect();
+    ids.into_iter()
+        .zip(unique)
         .enumerate()
-        .map(|(i, item)| {
-            let key = match id(&item) {
-                Some(id) if seen.insert(id.clone()) => id,
-                Some(id) => format!("{id}#{i}"),
-                None => format!("#{i}"),
-            };
-            (key, item)
+        .map(|(i, (id, unique))| match id {
+            Some(id) if unique => Identity::Id(id),
+            _ => Identity::Position(i),
+        })
+        .collect()
+}
+
+/// Each new item's version: the old one if the item with its identity is unchanged, the next one
+/// if it changed, 0 if it is new. `same(new, old)` compares items by index.
+fn versions(identities: &[Identity], previous: &[&Key], same: &dyn Fn(usize, usize) -> bool) -> Vec<u32> {
+    use std::collections::HashMap;
+    let before: HashMap<&Identity, (usize, u32)> =
+        previous.iter().enumerate().map(|(i, (identity, version))| (identity, (i, *version))).collect();
+    identities
+        .iter()
+        .enumerate()
+        .map(|(new, identity)| match before.get(identity) {
+            Some(&(old, version)) if same(new, old) => version,
+            Some(&(_, version)) => version.wrapping_add(1),
+            None => 0,
         })
         .collect()
 }
