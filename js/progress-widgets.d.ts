@@ -18,6 +18,8 @@ export interface BattlepassOptions {
   /** A specific (e.g. draft) battle pass instead of the game's active one. */
   battlepassId?: Id;
   /** Seconds between background refreshes; 0 turns them off. Default 60. */
+  refreshInterval?: number | string;
+  /** @deprecated the old name of `refreshInterval`. */
   refresh?: number | string;
   /** Sent to the proxy as `Authorization: Bearer <token>`. */
   playerToken?: string;
@@ -34,6 +36,8 @@ export interface CollectionOptions {
   platformUserId: Id;
   /** Show only this collection. */
   programId?: Id;
+  refreshInterval?: number | string;
+  /** @deprecated the old name of `refreshInterval`. */
   refresh?: number | string;
   playerToken?: string;
   locale?: string;
@@ -41,7 +45,8 @@ export interface CollectionOptions {
 
 /** `detail` of the `progress-error` event. */
 export interface ProgressErrorDetail {
-  kind: "config" | "network" | "http" | "decode";
+  /** `load`: the wasm could not be loaded (see the CSP and CDN notes in the README). */
+  kind: "config" | "load" | "network" | "http" | "decode";
   /** The HTTP status, for `http`. */
   status?: number;
   message: string;
@@ -69,7 +74,8 @@ export declare function mountBattlepass(element: HTMLElement, options: Battlepas
 export declare function mountCollections(element: HTMLElement, options: CollectionOptions): MountedWidget;
 /** Sets page-wide defaults; connected elements update. */
 export declare function configure(options: PageDefaults): void;
-/** Defines both elements unless already defined (importing the module does this). */
+/** Defines both elements unless already defined (importing the module in a browser does this;
+ * elsewhere, as in a server render, it does nothing). */
 export declare function defineElements(): void;
 
 export interface ProgressElementEventMap extends HTMLElementEventMap {
@@ -80,19 +86,46 @@ export interface ProgressElementEventMap extends HTMLElementEventMap {
 declare abstract class ProgressElement extends HTMLElement {
   /** Fetches again now; settles when the new data is shown. */
   refresh(): Promise<unknown>;
+  /** Reflects `proxy-url`. */
+  proxyUrl: string | null;
+  /** Reflects `refresh-interval` (seconds; set a number, read a string). */
+  refreshInterval: string | number | null;
+  /** Reflects `theme`. */
+  theme: string | null;
+  /** Reflects `locale`. */
+  locale: string | null;
+  /** Reflects `player-token`. */
+  playerToken: string | null;
   addEventListener<K extends keyof ProgressElementEventMap>(type: K, listener: (this: this, ev: ProgressElementEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
 }
 
 /** `<battlepass-progress>` */
-export declare class BattlepassProgressElement extends ProgressElement {}
+export declare class BattlepassProgressElement extends ProgressElement {
+  /** Reflects `player-id`. */
+  playerId: Id | null;
+  /** Reflects `game-id`. */
+  gameId: Id | null;
+  /** Reflects `battlepass-id`. */
+  battlepassId: Id | null;
+}
 /** `<collection-progress>` */
-export declare class CollectionProgressElement extends ProgressElement {}
+export declare class CollectionProgressElement extends ProgressElement {
+  /** Reflects `platform`. */
+  platform: string | null;
+  /** Reflects `platform-user-id`. */
+  platformUserId: Id | null;
+  /** Reflects `program-id`. */
+  programId: Id | null;
+}
 
-/** Attributes as JSX props (React and others). */
+/** Attributes as JSX props (React and others). React 19 sets the camelCase ones as properties. */
 interface CommonAttributes {
   "proxy-url"?: string;
-  refresh?: number | string;
+  proxyUrl?: string;
+  "refresh-interval"?: number | string;
+  refreshInterval?: number | string;
+  playerToken?: string;
   theme?: "light" | "dark" | "auto";
   locale?: string;
   "player-token"?: string;
@@ -105,14 +138,19 @@ interface CommonAttributes {
   children?: unknown;
 }
 export interface BattlepassProgressAttributes extends CommonAttributes {
-  "player-id": Id;
-  "game-id": Id;
+  "player-id"?: Id;
+  playerId?: Id;
+  "game-id"?: Id;
+  gameId?: Id;
   "battlepass-id"?: Id;
+  battlepassId?: Id;
 }
 export interface CollectionProgressAttributes extends CommonAttributes {
-  platform: string;
-  "platform-user-id": Id;
+  platform?: string;
+  "platform-user-id"?: Id;
+  platformUserId?: Id;
   "program-id"?: Id;
+  programId?: Id;
 }
 
 declare global {

@@ -4,24 +4,88 @@
 //   <battlepass-progress proxy-url="/progress-proxy" player-id="p-42" game-id="g-1"></battlepass-progress>
 //   <collection-progress proxy-url="/progress-proxy" platform="discord" platform-user-id="1234"></collection-progress>
 //
-// Loading this module defines both elements. It finds its .wasm next to itself (wasm-bindgen's
-// glue resolves it from import.meta.url), so it works from any folder or CDN path. Each element
-// renders into an open shadow root: the page's CSS cannot reach in, and the widget's cannot leak out.
+// Loading this module in a browser defines both elements and loads the wasm. It finds its .wasm
+// next to itself (wasm-bindgen's glue resolves it from import.meta.url), so it works from any
+// folder or CDN path. Each element renders into an open shadow root: the page's CSS cannot reach
+// in, and the widget's cannot leak out. Styles are constructable stylesheets (adoptedStyleSheets),
+// which a strict `style-src 'self'` allows. Importing it anywhere else (Node, a server render)
+// does nothing: no DOM is touched and no wasm is loaded until a browser defines the elements.
 import init, { mountBattlepass, mountCollections } from "./progress_widgets.js";
+
+/** Whether this is a page with custom elements (not Node or another server-side renderer). */
+const browser = typeof window !== "undefined" && typeof customElements !== "undefined";
+/** `HTMLElement`, or a stand-in where there is none, so that the classes below can be declared. */
+const Base = browser ? HTMLElement : class {};
+
+let loading = null;
+/** Loads and instantiates the wasm, once; every element waits for the same promise. */
+function load() {
+  loading ??= init();
+  return loading;
+}
+
+/** The element's own sheet: a constructable stylesheet where supported, else a `<style>`. */
+const HOST_CSS = ":host{display:block}:host([hidden]){display:none}";
+let hostSheet;
+function adoptHostStyles(root) {
+  if (root.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
+    if (!hostSheet) {
+      hostSheet = new CSSStyleSheet();
+      hostSheet.replaceSync(HOST_CSS);
+    }
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, hostSheet];
+  } else {
+    const style = document.createElement("style");
+    style.textContent = HOST_CSS;
+    root.append(style);
+  }
+}
 
 /** Page-wide defaults, set with `configure()`. */
 const defaults = { proxyUrl: undefined, theme: undefined, locale: undefined };
 /** Connected elements, so `configure()` can re-render them. */
 const live = new Set();
 
-/** Attributes both elements read, and their option names. */
-const COMMON = { "proxy-url": "proxyUrl", refresh: "refresh", theme: null, locale: "locale", "player-token": "playerToken" };
+/** Attributes both elements read, and their option names. `refresh` is the old name of
+ * `refresh-interval`, read for one more release: as a property it would replace the `refresh()`
+ * method (React 19 sets a JSX prop as a property when the element has one of that name). */
+const COMMON = { "proxy-url": "proxyUrl", "refresh-interval": "refreshInterval", refresh: "refreshInterval", theme: null, locale: "locale", "player-token": "playerToken" };
+const DEPRECATED = { refresh: "refresh-interval" };
+const warned = new Set();
+
+/** `player-id` → `playerId`. */
+const camel = (attribute) => attribute.replace(/-([a-z])/g, (_, letter) => letter.toUpperCase());
+
+/** A camelCase property for each attribute, reflecting it: setting `null` or `undefined`
+ * removes the attribute. What React 19, Vue and Lit-style code set. */
+function reflectAttributes(element, attributes) {
+  for (const attribute of attributes) {
+    Object.defineProperty(element.prototype, camel(attribute), {
+      get() { return this.getAttribute(attribute); },
+      set(value) { value === null || value === undefined ? this.removeAttribute(attribute) : this.setAttribute(attribute, String(value)); },
+      configurable: true,
+      enumerable: true,
+    });
+  }
+}
+
+/** A valid BCP 47 tag, as `Intl` judges it, or undefined. */
+function validLocale(tag) {
+  if (!tag) return undefined;
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
+}
 
 /** A base class for both elements: attributes in, a mounted widget out. */
-class ProgressElement extends HTMLElement {
+class ProgressElement extends Base {
   #container = null;
   #handle = null;
   #message = null;
+  /** false: the wasm is not known to be loaded; null: waiting for it; true: loaded. */
+  #loaded = false;
 
   static get observedAttributes() {
     return [...Object.keys(COMMON), ...Object.keys(this.ids)];
@@ -29,13 +93,20 @@ class ProgressElement extends HTMLElement {
 
   constructor() {
     super();
-    const root = this.attachShadow({ mode: "open" });
-    const style = document.createElement("style");
-    style.textContent = ":host{display:block}:host([hidden]){display:none}";
-    root.append(style);
+    adoptHostStyles(this.attachShadow({ mode: "open" }));
   }
 
   connectedCallback() {
+    // A property set before the element was defined (a framework, a server render) is an own
+    // property that hides the accessor: move it through the accessor.
+    for (const attribute of this.constructor.observedAttributes) {
+      const property = camel(attribute);
+      if (!(attribute in DEPRECATED) && Object.prototype.hasOwnProperty.call(this, property)) {
+        const value = this[property];
+        delete this[property];
+        this[property] = value;
+      }
+    }
     live.add(this);
     this.#render();
   }
@@ -73,15 +144,34 @@ class ProgressElement extends HTMLElement {
     const options = {};
     for (const [attribute, option] of Object.entries({ ...COMMON, ...this.constructor.ids })) {
       const value = this.getAttribute(attribute);
-      if (option && value !== null && value !== "") options[option] = value;
+      if (!option || value === null || value === "") continue;
+      if (attribute in DEPRECATED) {
+        if (!warned.has(attribute)) {
+          warned.add(attribute);
+          console.warn(`progress-widgets: the \`${attribute}\` attribute is deprecated; use \`${DEPRECATED[attribute]}\``);
+        }
+        options[option] ??= value;
+      } else {
+        options[option] = value;
+      }
     }
     options.proxyUrl ??= defaults.proxyUrl;
-    options.locale ??= defaults.locale || this.closest("[lang]")?.lang || document.documentElement.lang || navigator.language;
+    // An explicit `locale` is checked by the widget (a bad one is its error); inherited ones
+    // that Intl rejects (a page's bad `lang`) are skipped, never fatal.
+    options.locale ??= [defaults.locale, this.closest("[lang]")?.lang, document.documentElement.lang, navigator.language]
+      .map(validLocale).find(Boolean);
     return options;
   }
 
   #render() {
     if (!this.isConnected) return;
+    if (this.#loaded === false) {
+      // The first render waits for the wasm; a failed load is this element's error state.
+      this.#loaded = null;
+      load().then(() => { this.#loaded = true; this.#render(); }, (error) => this.#fail(null, `${this.localName}: the widget could not be loaded (${error?.message ?? error})`, "load"));
+      return;
+    }
+    if (this.#loaded !== true) return;
     const options = this.#options();
     const missing = Object.entries(this.constructor.ids)
       .filter(([attribute]) => this.constructor.required.includes(attribute))
@@ -106,8 +196,8 @@ class ProgressElement extends HTMLElement {
     }
   }
 
-  /** Shows a configuration problem inside the widget and announces it; never throws. */
-  #fail(attribute, text) {
+  /** Shows a configuration (or load) problem inside the widget and announces it; never throws. */
+  #fail(attribute, text, kind = "config") {
     this.#handle?.unmount();
     this.#handle = null;
     this.#container?.remove();
@@ -123,7 +213,7 @@ class ProgressElement extends HTMLElement {
     }
     this.#message.textContent = message;
     this.dispatchEvent(new CustomEvent("progress-error", {
-      bubbles: true, composed: true, detail: { kind: "config", message },
+      bubbles: true, composed: true, detail: { kind, message },
     }));
   }
 }
@@ -142,8 +232,13 @@ export class CollectionProgressElement extends ProgressElement {
   static mount = mountCollections;
 }
 
+for (const element of [BattlepassProgressElement, CollectionProgressElement]) {
+  reflectAttributes(element, [...Object.keys(COMMON), ...Object.keys(element.ids)].filter((a) => !(a in DEPRECATED)));
+}
+
 /** Defines both elements, unless they already are (loading this script twice is harmless). */
 export function defineElements() {
+  if (!browser) return;
   for (const [name, element] of [["battlepass-progress", BattlepassProgressElement], ["collection-progress", CollectionProgressElement]]) {
     if (!customElements.get(name)) customElements.define(name, element);
   }
@@ -157,10 +252,11 @@ export function configure(options = {}) {
 
 export { init, mountBattlepass, mountCollections };
 
-// The wasm is ready when this module's import resolves, so `mountBattlepass` works right after
-// `import`. A second copy of this script (another URL) finds the elements defined and starts no
-// second wasm instance.
-if (!customElements.get("battlepass-progress")) {
-  await init();
+// In a browser the wasm is ready when this module's import resolves, so `mountBattlepass` works
+// right after `import`; a failed load does not reject the import (elements show it instead). A
+// second copy of this script (another URL) finds the elements defined and starts no second wasm
+// instance.
+if (browser && !customElements.get("battlepass-progress")) {
   defineElements();
+  await load().catch((error) => console.error("progress-widgets: the wasm could not be loaded:", error));
 }

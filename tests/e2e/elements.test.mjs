@@ -113,7 +113,7 @@ test("a removed element makes no more requests, even with refresh=1; re-inserted
   await page.evaluate(() => {
     const el = document.createElement("battlepass-progress");
     el.id = "gone";
-    for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "p-removal", "game-id": "g-1", refresh: "1" })) el.setAttribute(k, v);
+    for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "p-removal", "game-id": "g-1", refresh: "1" })) el.setAttribute(k, v); // the old attribute name, still read
     document.body.append(el);
   });
   await page.locator("#gone .pw-level").first().waitFor();
@@ -146,10 +146,10 @@ test("progress-load and progress-error fire with the documented detail; refresh(
       el.addEventListener("progress-error", done, { once: true });
     });
     document.addEventListener("progress-load", (e) => seen.push(e.target.localName));
-    const ok = make({ "proxy-url": "/", "player-id": "p-events", "game-id": "g-1", refresh: "0" });
+    const ok = make({ "proxy-url": "/", "player-id": "p-events", "game-id": "g-1", "refresh-interval": "0" });
     const okEvent = wait(ok);
     document.body.append(ok);
-    const failing = make({ "proxy-url": "/", "player-id": "status-500", "game-id": "g-1", refresh: "0" });
+    const failing = make({ "proxy-url": "/", "player-id": "status-500", "game-id": "g-1", "refresh-interval": "0" });
     const failingEvent = wait(failing);
     document.body.append(failing);
     const missing = make({ "proxy-url": "/", "player-id": "p" });
@@ -182,7 +182,7 @@ test("player-token goes to the proxy as a bearer token and never further", async
   await page.evaluate(() => {
     const el = document.createElement("battlepass-progress");
     el.id = "token";
-    for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "p-token", "game-id": "g-1", "player-token": "tok-123", refresh: "0" })) el.setAttribute(k, v);
+    for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "p-token", "game-id": "g-1", "player-token": "tok-123", "refresh-interval": "0" })) el.setAttribute(k, v);
     document.body.append(el);
   });
   await page.locator("#token .pw-level").first().waitFor();
@@ -202,7 +202,7 @@ test("a failed background refresh keeps the progress on screen with a dismissabl
   await page.evaluate(() => {
     const el = document.createElement("battlepass-progress");
     el.id = "stale";
-    for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "fail-after-first", "game-id": "g-1", refresh: "1" })) el.setAttribute(k, v);
+    for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "fail-after-first", "game-id": "g-1", "refresh-interval": "1" })) el.setAttribute(k, v);
     document.body.append(el);
   });
   await page.locator("#stale .pw-level").first().waitFor();
@@ -211,7 +211,7 @@ test("a failed background refresh keeps the progress on screen with a dismissabl
   assert.match(await notice.textContent(), /Couldn't refresh.*HTTP 503.*Maintenance/s);
   assert.equal(await page.locator("#stale .pw-level").count(), 6, "the progress stays");
   assert.equal(await page.locator("#stale .pw-loading").count(), 0, "no loading flash");
-  await page.evaluate(() => document.querySelector("#stale").setAttribute("refresh", "0"));
+  await page.evaluate(() => document.querySelector("#stale").setAttribute("refresh-interval", "0"));
   await page.locator("#stale [part~='dismiss']").click();
   await notice.waitFor({ state: "detached" });
   assert.equal(await page.locator("#stale .pw-level").count(), 6);
@@ -224,7 +224,7 @@ test("numbers and dates follow the locale attribute, else the page's lang", asyn
     const make = (id, attributes, parent = document.body) => {
       const el = document.createElement("battlepass-progress");
       el.id = id;
-      for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "p-locale", "game-id": "g-1", refresh: "0", ...attributes })) el.setAttribute(k, v);
+      for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "p-locale", "game-id": "g-1", "refresh-interval": "0", ...attributes })) el.setAttribute(k, v);
       parent.append(el);
     };
     make("german", { locale: "de-DE" });
@@ -251,7 +251,7 @@ test("background refresh pauses while the tab is hidden and runs when it is visi
   await page.evaluate(() => {
     const el = document.createElement("battlepass-progress");
     el.id = "hidden";
-    for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "p-hidden", "game-id": "g-1", refresh: "1" })) el.setAttribute(k, v);
+    for (const [k, v] of Object.entries({ "proxy-url": "/", "player-id": "p-hidden", "game-id": "g-1", "refresh-interval": "1" })) el.setAttribute(k, v);
     document.body.append(el);
   });
   await page.locator("#hidden .pw-level").first().waitFor();
@@ -266,7 +266,7 @@ test("background refresh pauses while the tab is hidden and runs when it is visi
   const whileHidden = await asked("/players/p-hidden/");
   await sleep(2500);
   assert.equal(await asked("/players/p-hidden/"), whileHidden, "no refresh while hidden");
-  await page.evaluate(() => document.querySelector("#hidden").setAttribute("refresh", "3600"));
+  await page.evaluate(() => document.querySelector("#hidden").setAttribute("refresh-interval", "3600"));
   await setHidden(false);
   for (let i = 0; i < 25 && (await asked("/players/p-hidden/")) === whileHidden; i++) await sleep(100);
   assert.ok((await asked("/players/p-hidden/")) > whileHidden, "visible again: refreshed at once, not after the hour");

@@ -14,6 +14,7 @@ const facts = (element) => ({
   event: element.events.map((e) => e.name).sort(),
   part: element.cssParts.map((p) => p.name).sort(),
   "CSS property": element.cssProperties.map((p) => p.name).sort(),
+  property: element.members.filter((m) => m.kind === "field").map((m) => m.name).sort(),
 });
 
 /** The rows of the table under `### \`<tag>\`` in a README, grouped by kind. */
@@ -22,7 +23,7 @@ function readmeTable(file, tag) {
   const start = text.indexOf(`### \`<${tag}>\``);
   assert.ok(start >= 0, `${file} has a table for <${tag}>`);
   const rows = text.slice(start).split("\n").slice(4);
-  const table = { attribute: [], event: [], part: [], "CSS property": [] };
+  const table = { attribute: [], event: [], part: [], "CSS property": [], property: [] };
   for (const row of rows) {
     const match = row.match(/^\| ([^|]+) \| `([^`]+)` \|/);
     if (!match) break;
@@ -58,7 +59,7 @@ test("the running elements observe, render and style exactly what the manifest l
     await import("/pkg/progress-widgets.js");
     const make = (tag, attributes) => {
       const el = document.createElement(tag);
-      for (const [k, v] of Object.entries({ "proxy-url": "/", refresh: "0", ...attributes })) el.setAttribute(k, v);
+      for (const [k, v] of Object.entries({ "proxy-url": "/", "refresh-interval": "0", ...attributes })) el.setAttribute(k, v);
       document.body.append(el);
       return el;
     };
@@ -78,9 +79,24 @@ test("the running elements observe, render and style exactly what the manifest l
       const properties = new Set();
       for (const el of els) {
         for (const node of el.shadowRoot.querySelectorAll("[part]")) node.part.forEach((p) => parts.add(p));
-        for (const style of el.shadowRoot.querySelectorAll("style")) (style.textContent.match(/--pw-[a-z-]+/g) ?? []).forEach((p) => properties.add(p));
+        const css = [...el.shadowRoot.querySelectorAll("style")].map((s) => s.textContent)
+          .concat(el.shadowRoot.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules].map((r) => r.cssText)));
+        for (const text of css) (text.match(/--pw-[a-z-]+/g) ?? []).forEach((p) => properties.add(p));
       }
-      result[tag] = { observed: [...customElements.get(tag).observedAttributes].sort(), parts: [...parts].sort(), properties: [...properties].sort() };
+      // Every property reflects its attribute, both ways.
+      const el = els[0];
+      const reflected = {};
+      for (const attribute of customElements.get(tag).observedAttributes) {
+        const property = attribute.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+        if (!(property in el) || typeof el[property] === "function") continue;
+        const before = el.getAttribute(attribute);
+        el[property] = "x-1";
+        const set = el.getAttribute(attribute);
+        el.setAttribute(attribute, "y-2");
+        reflected[property] = [set, el[property]];
+        before === null ? el.removeAttribute(attribute) : el.setAttribute(attribute, before);
+      }
+      result[tag] = { observed: [...customElements.get(tag).observedAttributes].sort(), parts: [...parts].sort(), properties: [...properties].sort(), reflected };
     }
     return result;
   });
@@ -91,6 +107,8 @@ test("the running elements observe, render and style exactly what the manifest l
     // `dismiss` shows only after a failed background refresh.
     assert.deepEqual(running.parts, documented.part.filter((p) => p !== "dismiss"), `<${element.tagName}> parts`);
     assert.deepEqual(running.properties, documented["CSS property"], `<${element.tagName}> CSS properties`);
+    assert.deepEqual(Object.keys(running.reflected).sort(), documented.property, `<${element.tagName}> reflected properties`);
+    for (const [property, values] of Object.entries(running.reflected)) assert.deepEqual(values, ["x-1", "y-2"], property);
   }
   await page.close();
 });

@@ -7,5 +7,5 @@ mountCollections(document.getElementById("mounted"), {
   proxyUrl: window.location.origin,
   platform: "discord",
   platformUserId: "123456789012345678",
-  refresh: 0,
+  refreshInterval: 0,
 });
