@@ -326,7 +326,11 @@ fn bench_replicas(
     upstream_requests: &dyn Fn() -> u64,
 ) -> Result<Vec<(String, Figures)>> {
     use crate::replicas::{balancer, Redis};
-    let proxy = |redis: Option<&Redis>, rate_limit: bool| -> Result<(Running, String)> {
+    // Replicas on one machine split its cores, as each replica would have its own in production:
+    // N replicas with one serving thread per core each would oversubscribe these cores N times.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let replica_threads = (cores / count).max(1).to_string();
+    let proxy = |redis: Option<&Redis>, rate_limit: bool, threads: Option<&str>| -> Result<(Running, String)> {
         let mut command = Command::new(root().join("target/release/progress-proxy"));
         command
             .env_clear()
@@ -344,6 +348,9 @@ fn bench_replicas(
         if let Some(redis) = redis {
             command.env("REDIS_URL", redis.url());
         }
+        if let Some(threads) = threads {
+            command.env("WORKER_THREADS", threads);
+        }
         if rate_limit {
             // On, as deployed, but high enough never to refuse wrk's one client: its cost only.
             command.env("RATE_LIMIT_RPS", "1000000").env("RATE_LIMIT_BURST", "1000000");
@@ -357,13 +364,13 @@ fn bench_replicas(
         eprintln!("\n== replicas, round {round} of 2, {seconds} s per run, {connections} connections, {keys} distinct keys ==");
         let redis = Redis::start(&dir.join(format!("redis-{round}")))?;
         let counters = || (upstream_requests(), redis.commands());
-        let (alone, alone_url) = proxy(None, false)?;
-        let (one, one_url) = proxy(Some(&redis), false)?;
+        let (alone, alone_url) = proxy(None, false, None)?;
+        let (one, one_url) = proxy(Some(&redis), false, None)?;
         let mut many = Vec::new();
         let mut limited = Vec::new();
         for _ in 0..count {
-            many.push(proxy(Some(&redis), false)?);
-            limited.push(proxy(Some(&redis), true)?);
+            many.push(proxy(Some(&redis), false, Some(&replica_threads))?);
+            limited.push(proxy(Some(&redis), true, Some(&replica_threads))?);
         }
         let one_lb_port = free_port()?;
         let one_lb = balancer(&dir.join(format!("lb-one-{round}")), &format!("127.0.0.1:{one_lb_port}"), std::slice::from_ref(&one_url))?;
