@@ -332,3 +332,138 @@ async fn a_reward_value_the_proxy_withheld_asks_the_player_to_sign_in() {
     assert!(shown.contains("Sign in to see your code"), "{shown}");
     assert!(!shown.contains("ICE-777"), "{shown}");
 }
+
+/// A battle-pass widget whose refresh the test triggers, and the count of `progress-load`s.
+fn mount_refreshable(player: &str) -> (HtmlElement, impl Drop, Trigger, std::rc::Rc<std::cell::Cell<u32>>) {
+    use progress_widgets::widgets::events::ProgressEvents;
+    let root = container();
+    let loads = std::rc::Rc::new(std::cell::Cell::new(0));
+    let counted = loads.clone();
+    let listener = Closure::<dyn FnMut()>::new(move || counted.set(counted.get() + 1));
+    root.add_event_listener_with_callback("progress-load", listener.as_ref().unchecked_ref()).unwrap();
+    listener.forget();
+    let player = player.to_owned();
+    let refresh = Trigger::new();
+    let events = ProgressEvents::new(root.clone().into());
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <BattlepassProgress proxy_url=proxy() player_id=player game_id="g-1" refresh=0u32 events refresh_now=refresh /> }
+    });
+    (root, handle, refresh, loads)
+}
+
+fn mount_collections_refreshable(user: &str) -> (HtmlElement, impl Drop, Trigger) {
+    let root = container();
+    let user = user.to_owned();
+    let refresh = Trigger::new();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <CollectionProgress proxy_url=proxy() platform="discord" platform_user_id=user refresh=0u32 refresh_now=refresh /> }
+    });
+    (root, handle, refresh)
+}
+
+/// Waits (up to 15 s, polling) until `done` holds; fails the test otherwise.
+async fn wait_until(root: &HtmlElement, what: &str, done: impl Fn() -> bool) {
+    for _ in 0..300 {
+        if done() {
+            return;
+        }
+        sleep(50).await;
+    }
+    panic!("{what} never happened; the widget shows: {}", text(root));
+}
+
+#[wasm_bindgen_test]
+async fn a_refresh_shows_edited_rewards_xp_and_challenge_text() {
+    let (root, _handle, refresh, _) = mount_refreshable("edited-after-first");
+    wait_for(&root, ".pw-level").await;
+    assert!(text(&root).contains("Catch 5 rare fish"));
+    refresh.notify();
+    wait_until(&root, "the edited answer", || text(&root).contains("Copper Coin Pouch")).await;
+    let level_one = root.query_selector("[data-level-id='up-lvl-1']").unwrap().unwrap().text_content().unwrap();
+    assert!(level_one.contains("100 XP") && level_one.contains("Copper Coin Pouch"), "{level_one}");
+    assert!(!text(&root).contains("Catch 5 rare fish") && text(&root).contains("Catch 7 rare fish"));
+}
+
+#[wasm_bindgen_test]
+async fn repeated_ids_then_a_normal_refresh_show_exactly_the_new_lists() {
+    let (root, _handle, refresh, _) = mount_refreshable("dup-ids-first");
+    wait_for(&root, ".pw-level").await;
+    assert_eq!((count(&root, ".pw-level"), count(&root, ".pw-challenge")), (6, 3));
+    refresh.notify();
+    wait_until(&root, "the normal answer", || root.query_selector("[data-level-id='up-lvl-1']").unwrap().is_some()).await;
+    assert_eq!((count(&root, ".pw-level"), count(&root, ".pw-challenge")), (6, 2));
+    let numbers: Vec<String> = (0..6)
+        .map(|i| root.query_selector_all(".pw-level-number").unwrap().get(i).unwrap().text_content().unwrap())
+        .collect();
+    assert_eq!(numbers, ["Level 1", "Level 2", "Level 3", "Level 4", "Level 5", "Level 6"]);
+}
+
+#[wasm_bindgen_test]
+async fn repeated_program_ids_then_a_normal_refresh_show_every_program_and_card_once() {
+    let (root, _handle, refresh) = mount_collections_refreshable("dup-ids-first");
+    wait_for(&root, ".pw-card").await;
+    assert_eq!((count(&root, ".pw-program"), count(&root, ".pw-card")), (3, 13));
+    refresh.notify();
+    wait_until(&root, "the normal answer", || root.query_selector("[data-program-id='program_ocean']").unwrap().is_some()).await;
+    assert_eq!((count(&root, ".pw-program"), count(&root, ".pw-card")), (2, 8));
+}
+
+#[wasm_bindgen_test]
+async fn a_refresh_shows_an_edited_card_name() {
+    let (root, _handle, refresh) = mount_collections_refreshable("edited-after-first");
+    wait_for(&root, ".pw-card").await;
+    refresh.notify();
+    wait_until(&root, "the edited card", || text(&root).contains("Clown Loach")).await;
+    assert!(!text(&root).contains("Clownfish"));
+}
+
+/// DOM nodes a batch of mutations touched: each attribute or text change counts its node, each
+/// child-list change the nodes added and removed.
+fn touched(records: &js_sys::Array) -> u32 {
+    records
+        .iter()
+        .map(|r| r.unchecked_into::<web_sys::MutationRecord>())
+        .map(|r| match r.type_().as_str() {
+            "childList" => r.added_nodes().length() + r.removed_nodes().length(),
+            _ => 1,
+        })
+        .sum()
+}
+
+async fn mutations_of_one_refresh(player: &str) -> (u32, String) {
+    let (root, _handle, refresh, loads) = mount_refreshable(player);
+    wait_for(&root, ".pw-level").await;
+    wait_until(&root, "the first load", || loads.get() >= 1).await;
+    sleep(50).await;
+    let before = loads.get();
+    // The observer's callback gets each batch of records as it is delivered; count them there.
+    let seen = std::rc::Rc::new(std::cell::Cell::new(0u32));
+    let counter = seen.clone();
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |records: js_sys::Array| counter.set(counter.get() + touched(&records)));
+    let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
+    let init = web_sys::MutationObserverInit::new();
+    init.set_subtree(true);
+    init.set_child_list(true);
+    init.set_attributes(true);
+    init.set_character_data(true);
+    observer.observe_with_options(&root, &init).unwrap();
+    refresh.notify();
+    wait_until(&root, "the refresh", || loads.get() == before + 1).await;
+    sleep(50).await;
+    let pending = touched(&observer.take_records());
+    observer.disconnect();
+    drop(callback);
+    (seen.get() + pending, text(&root))
+}
+
+#[wasm_bindgen_test]
+async fn a_refresh_that_changes_nothing_touches_no_node() {
+    assert_eq!(mutations_of_one_refresh("p-unchanged").await.0, 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_refresh_that_completes_one_level_touches_at_most_ten_nodes() {
+    let (touched, shown) = mutations_of_one_refresh("level-up-after-first").await;
+    assert!(shown.contains("3,100 XP"), "the refresh was shown: {shown}");
+    assert!((1..=10).contains(&touched), "{touched} nodes touched");
+}

@@ -21,6 +21,17 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+impl DecodeError {
+    /// A well-formed answer that says nothing the widget expects (an error message under HTTP
+    /// 200, an empty object), with the message it carries, if any.
+    pub fn unexpected(body: &str) -> Self {
+        match upstream_message(body) {
+            Some(message) => DecodeError(format!("unexpected answer: {message}")),
+            None => DecodeError("unexpected answer".to_owned()),
+        }
+    }
+}
+
 impl From<serde_json::Error> for DecodeError {
     fn from(err: serde_json::Error) -> Self {
         DecodeError(err.to_string())

@@ -44,6 +44,7 @@ pub struct Program {
     #[serde(deserialize_with = "lenient::millis")]
     pub time_left: Option<i64>,
     /// What completing the collection grants.
+    #[serde(deserialize_with = "lenient::object")]
     pub reward: Option<CollectionReward>,
     /// The program's status.
     pub status: Option<ProgramStatus>,
@@ -51,6 +52,7 @@ pub struct Program {
     #[serde(deserialize_with = "lenient::number")]
     pub collected_count: Option<f64>,
     /// When it runs and whether to show it outside that window.
+    #[serde(deserialize_with = "lenient::object")]
     pub duration: Option<Duration>,
 }
 
@@ -241,7 +243,11 @@ impl Program {
     /// assert_eq!(bare, wrapped);
     /// ```
     pub fn from_json(body: &str) -> Result<Self, DecodeError> {
-        super::decode_object(unwrap_envelope(body)?)
+        let program: Self = super::decode_object(unwrap_envelope(body)?)?;
+        match program.id.is_none() && program.name.is_none() && program.cards.is_empty() {
+            true => Err(DecodeError::unexpected(body)),
+            false => Ok(program),
+        }
     }
 
     /// Decodes a list of programs, bare or wrapped as `{"data": [...], "status": ...}`.
@@ -371,9 +377,9 @@ mod tests {
 
     #[test]
     fn missing_fields_and_nulls_are_absent() {
-        assert_eq!(Program::from_json("{}").unwrap(), Program::default());
+        assert_eq!(Program::from_json("{}").unwrap_err().0, "unexpected answer");
         let program =
-            Program::from_json(r#"{"cards":null,"timeLeft":null,"duration":{"start":null,"end":null},"reward":null}"#)
+            Program::from_json(r#"{"id":"p","cards":null,"timeLeft":null,"duration":{"start":null,"end":null},"reward":null}"#)
                 .unwrap();
         assert!(program.cards.is_empty() && program.time_left.is_none() && program.reward.is_none());
         assert!(Program::list_from_json("null").unwrap().is_empty());

@@ -104,6 +104,36 @@ pub(crate) fn flag<'de, D: Deserializer<'de>>(de: D) -> Result<Option<bool>, D::
     Option::<bool>::deserialize(de)
 }
 
+/// An optional nested object. serde's derived structs also accept a JSON array (fields by
+/// position), so `"battlepassProgress": []` would read as an empty progress and hide a broken
+/// answer; this accepts only an object or `null`.
+pub(crate) fn object<'de, D, T>(de: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+            de.deserialize_any(self)
+        }
+    }
+    de.deserialize_option(ObjectVisitor(std::marker::PhantomData))
+}
+
 /// A list where `null` means empty.
 pub(crate) fn list<'de, D, T>(de: D) -> Result<Vec<T>, D::Error>
 where

@@ -19,8 +19,10 @@ use super::DecodeError;
 #[serde(default, rename_all = "camelCase")]
 pub struct PlayerProgress {
     /// The player record.
+    #[serde(deserialize_with = "lenient::object")]
     pub player: Option<Player>,
     /// Progress in the selected (or the game's active) battle pass.
+    #[serde(deserialize_with = "lenient::object")]
     pub battlepass_progress: Option<BattlepassProgress>,
 }
 
@@ -30,9 +32,17 @@ impl PlayerProgress {
     /// ```
     /// use progress_widgets::model::whalepass::PlayerProgress;
     /// assert!(PlayerProgress::from_json(r#"{"battlepassProgress":{"levels":"many"}}"#).is_err());
+    /// // Neither a player nor progress (an error message under HTTP 200, say) is not "no progress".
+    /// let err = PlayerProgress::from_json(r#"{"message":"Invalid API key"}"#).unwrap_err();
+    /// assert_eq!(err.0, "unexpected answer: Invalid API key");
+    /// assert!(PlayerProgress::from_json(r#"{"battlepassProgress":[]}"#).is_err());
     /// ```
     pub fn from_json(body: &str) -> Result<Self, DecodeError> {
-        super::decode_object(body)
+        let progress: Self = super::decode_object(body)?;
+        match progress.player.is_none() && progress.battlepass_progress.is_none() {
+            true => Err(DecodeError::unexpected(body)),
+            false => Ok(progress),
+        }
     }
 }
 
@@ -245,7 +255,11 @@ impl Battlepass {
     /// assert!(Battlepass::from_json(r#"{"name":42}"#).is_err());
     /// ```
     pub fn from_json(body: &str) -> Result<Self, DecodeError> {
-        super::decode_object(body)
+        let battlepass: Self = super::decode_object(body)?;
+        match battlepass.id.is_none() && battlepass.name.is_none() && battlepass.levels.is_empty() {
+            true => Err(DecodeError::unexpected(body)),
+            false => Ok(battlepass),
+        }
     }
 }
 
@@ -276,9 +290,9 @@ mod tests {
 
     #[test]
     fn missing_and_null_fields_are_absent_not_errors() {
-        assert_eq!(PlayerProgress::from_json("{}").unwrap(), PlayerProgress::default());
+        assert_eq!(PlayerProgress::from_json("{}").unwrap_err().0, "unexpected answer");
         let progress = PlayerProgress::from_json(
-            r#"{"player":null,"battlepassProgress":{"levels":[{"freeTierRewards":null,"level":null}],"challenges":[{}]}}"#,
+            r#"{"player":{},"battlepassProgress":{"levels":[{"freeTierRewards":null,"level":null}],"challenges":[{}]}}"#,
         )
         .unwrap();
         let bp = progress.battlepass_progress.unwrap();

@@ -26,6 +26,12 @@ function makeSite() {
     <script type="module" src="${script}"></script>`;
   page("csp.html", widgets("/pkg/progress-widgets.js"), { head: `<meta http-equiv="Content-Security-Policy" content="${CSP}">` });
   page("broken.html", widgets("/broken/progress-widgets.js"));
+  page("long.html", `
+    <div style="width: 390px">
+      <battlepass-progress id="bp" proxy-url="/" player-id="long-names" game-id="g-1" refresh-interval="0"></battlepass-progress>
+      <collection-progress id="cp" proxy-url="/" platform="discord" platform-user-id="long-names" refresh-interval="0"></collection-progress>
+    </div>
+    <script type="module" src="/pkg/progress-widgets.js"></script>`);
   page("locales.html", `
     <battlepass-progress id="bad-a" proxy-url="/" player-id="p-a" game-id="g-1" refresh-interval="0" locale="a"></battlepass-progress>
     <battlepass-progress id="bad-dash" proxy-url="/" player-id="p-b" game-id="g-1" refresh-interval="0" locale="en-"></battlepass-progress>
@@ -113,5 +119,20 @@ test("locales Intl rejects: the widget that names one says so, inherited ones ar
   assert.match(refreshed, /Player p-good-2/);
   assert.match(refreshed, /2\.750 XP/);
   assert.deepEqual(errors.filter((e) => !/unreachable|RuntimeError/.test(e) ? false : true), [], "no wasm abort");
+  await page.close();
+});
+
+test("a long unbroken name wraps inside its card and never runs over the next", async () => {
+  const { page } = await open("/long.html");
+  await page.locator("#bp .pw-level").first().waitFor();
+  await page.locator("#cp .pw-card").first().waitFor();
+  const overflowing = await page.evaluate(() => {
+    const boxes = [
+      ...document.querySelector("#bp").shadowRoot.querySelectorAll(".pw-level, .pw-challenge"),
+      ...document.querySelector("#cp").shadowRoot.querySelectorAll(".pw-card"),
+    ];
+    return boxes.filter((box) => box.scrollWidth > box.clientWidth + 1).map((box) => box.className);
+  });
+  assert.deepEqual(overflowing, []);
   await page.close();
 });

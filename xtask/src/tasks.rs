@@ -257,6 +257,9 @@ fn test_proxy(upstream: &Server, extra: &[(&str, &str)]) -> Result<Server> {
         .env("ALLOWED_ORIGINS", "*")
         // Every test in the browser shares one client IP; the limit itself is tested over HTTP.
         .env("RATE_LIMIT_RPS", "0")
+        // Refresh tests need each refresh to reach the fake upstream; the cache is tested over HTTP.
+        .env("CACHE_TTL_PROGRESS", "0")
+        .env("CACHE_TTL_GIFTOIN", "0")
         .envs(extra.iter().copied());
     Server::start("progress-proxy", &mut command)
 }

@@ -19,6 +19,10 @@
 //! | `wrapped` (Giftoin) | the result wrapped as `{data, status}` |
 //! | `huge` | 200 with a chunked body of 50 MB, sent as fast as it is read |
 //! | `slow-once` | the normal answer after 300 ms the first time each path is asked for |
+//! | `dup-ids-first` | the first time: repeated ids (every level `L`; challenges `a`, `a`, `a#1`; programs `p`, `p`, `p#1`); then the normal answer |
+//! | `long-names` | level 1's reward, the first challenge and the first card named with 300 unbroken letters |
+//! | `level-up-after-first` | the normal answer the first time; then level 4 is completed (3,100 XP) |
+//! | `edited-after-first` | the normal answer the first time; then level 1 needs 100 XP and its reward is "Copper Coin Pouch", challenge 1 is "Catch 7 rare fish", the first card is "Clown Loach" |
 //!
 //! ```no_run
 //! # async fn demo() {
@@ -260,6 +264,33 @@ async fn answer(fake: &Fake, service: Service, uri: &Uri, headers: &HeaderMap, i
     }
 }
 
+/// The progress fixture with repeated ids (`duplicate`), or with level 1, its reward and the first
+/// challenge edited.
+fn reshaped_progress(body: &str, duplicate: bool) -> String {
+    let mut value: Value = serde_json::from_str(body).unwrap();
+    let progress = &mut value["battlepassProgress"];
+    if duplicate {
+        for level in progress["levels"].as_array_mut().unwrap() {
+            level["id"] = json!("L");
+        }
+        let challenges = progress["challenges"].as_array_mut().unwrap();
+        let third = challenges[0].clone();
+        challenges.push(third);
+        for (challenge, id) in challenges.iter_mut().zip(["a", "a", "a#1"]) {
+            challenge["id"] = json!(id);
+        }
+    } else {
+        for level in progress["levels"].as_array_mut().unwrap() {
+            if level["level"] == json!(1) {
+                level["expRequired"] = json!(100);
+                level["freeTierRewards"][0]["name"] = json!("Copper Coin Pouch");
+            }
+        }
+        progress["challenges"][0]["name"] = json!("Catch 7 rare fish");
+    }
+    value.to_string()
+}
+
 fn emptied(fixture: String, lists: &[&str]) -> String {
     let mut value: Value = serde_json::from_str(&fixture).unwrap();
     if let Some(array) = value.as_array_mut() {
@@ -285,6 +316,33 @@ async fn whalepass_progress(
     if player == "empty" {
         body = emptied(body, &["levels", "challenges"]);
     }
+    let first = fake.times_asked(uri.path()) == 1;
+    if (player == "dup-ids-first" && first) || (player == "edited-after-first" && !first) {
+        body = reshaped_progress(&body, player == "dup-ids-first");
+    }
+    if player == "long-names" {
+        let mut value: Value = serde_json::from_str(&body).unwrap();
+        let progress = &mut value["battlepassProgress"];
+        for level in progress["levels"].as_array_mut().unwrap() {
+            if level["level"] == json!(1) {
+                level["freeTierRewards"][0]["name"] = json!("W".repeat(300));
+            }
+        }
+        progress["challenges"][0]["name"] = json!("W".repeat(300));
+        body = value.to_string();
+    }
+    if player == "level-up-after-first" && !first {
+        let mut value: Value = serde_json::from_str(&body).unwrap();
+        let progress = &mut value["battlepassProgress"];
+        progress["currentExp"] = json!(3100);
+        progress["lastCompletedLevel"] = json!(4);
+        for level in progress["levels"].as_array_mut().unwrap() {
+            if level["level"] == json!(4) {
+                level["completed"] = json!(true);
+            }
+        }
+        body = value.to_string();
+    }
     answer(&fake, Service::Whalepass, &uri, &headers, &player, body).await
 }
 
@@ -299,9 +357,30 @@ async fn giftoin_programs(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
+    let first = fake.times_asked(uri.path()) == 1;
     let body = match user.as_str() {
         "empty" => "[]".to_owned(),
         "wrapped" => format!(r#"{{"data":{GIFTOIN_PROGRAMS},"status":{{"timestamp":"1688555980233"}}}}"#),
+        "dup-ids-first" if first => {
+            let programs: Vec<Value> = serde_json::from_str(GIFTOIN_PROGRAMS).unwrap();
+            let mut third = programs[0].clone();
+            third["id"] = json!("p#1");
+            let mut list = programs;
+            list[0]["id"] = json!("p");
+            list[1]["id"] = json!("p");
+            list.push(third);
+            Value::from(list).to_string()
+        }
+        "long-names" => {
+            let mut programs: Value = serde_json::from_str(GIFTOIN_PROGRAMS).unwrap();
+            programs[0]["cards"][0]["name"] = json!("W".repeat(300));
+            programs.to_string()
+        }
+        "edited-after-first" if !first => {
+            let mut programs: Value = serde_json::from_str(GIFTOIN_PROGRAMS).unwrap();
+            programs[0]["cards"][0]["name"] = json!("Clown Loach");
+            programs.to_string()
+        }
         _ => GIFTOIN_PROGRAMS.to_owned(),
     };
     answer(&fake, Service::Giftoin, &uri, &headers, &user, body).await
