@@ -180,6 +180,13 @@ async fn malformed_and_wrongly_typed_answers_show_a_decode_error() {
         let message = wait_for(&root, "[part='error']").await.text_content().unwrap();
         assert!(message.contains("can't read") || message.contains("not JSON"), "{player}: {message}");
     }
+    // Well-formed, but not progress: never "no battle pass is running", which would hide a broken setup.
+    for (player, says) in [("message-200", "unexpected answer: Invalid API key"), ("array-progress", "expected an object")] {
+        let (root, _handle) = mount_battlepass_for(player);
+        let message = wait_for(&root, "[part='error']").await.text_content().unwrap();
+        assert!(message.contains(says), "{player}: {message}");
+        assert!(!text(&root).contains("No battle pass"), "{player}");
+    }
 }
 
 #[wasm_bindgen_test]

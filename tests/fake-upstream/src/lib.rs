@@ -11,6 +11,8 @@
 //! | `slow` | the normal answer after 30 s |
 //! | `malformed` | 200 with broken JSON |
 //! | `wrong-types` | 200 with JSON of the wrong shape |
+//! | `message-200` | 200 with `{"message": "Invalid API key"}` and nothing else |
+//! | `array-progress` | 200 with `{"battlepassProgress": []}` |
 //! | `empty` | 200 with empty lists |
 //! | `echo-key` | 401 whose message repeats the key it was sent |
 //! | `cookie` | 200 with `Set-Cookie` and hop-by-hop headers |
@@ -252,6 +254,8 @@ async fn answer(fake: &Fake, service: Service, uri: &Uri, headers: &HeaderMap, i
         }
         "malformed" => json_body(StatusCode::OK, r#"{"battlepassProgress": {"levels": [{"#.to_owned()),
         "wrong-types" => json_body(StatusCode::OK, r#"{"battlepassProgress": {"levels": "many"}, "cards": 7}"#.to_owned()),
+        "message-200" => json_body(StatusCode::OK, r#"{"message": "Invalid API key"}"#.to_owned()),
+        "array-progress" => json_body(StatusCode::OK, r#"{"battlepassProgress": []}"#.to_owned()),
         "cookie" => {
             let mut response = json_body(StatusCode::OK, normal);
             let headers = response.headers_mut();
