@@ -120,6 +120,7 @@ async fn the_per_client_limit_holds_across_replicas() {
     // (4 if a second passes meanwhile).
     let mut allowed = 0;
     let mut refused = 0.0;
+    let started = std::time::Instant::now();
     for i in 0..9 {
         let answer = replicas.proxies[i % 3].get(PROGRESS).await;
         match answer.status {
@@ -132,7 +133,9 @@ async fn the_per_client_limit_holds_across_replicas() {
             other => panic!("unexpected {other}: {}", answer.body),
         }
     }
-    assert!((3..=4).contains(&allowed), "{allowed} of 9 allowed with a shared burst of 3");
+    // The budget refills one request a second: a slow machine may earn one more per second taken.
+    let refilled = started.elapsed().as_secs() as usize + 1;
+    assert!(allowed >= 3 && allowed <= 3 + refilled, "{allowed} of 9 allowed with a shared burst of 3");
     let mut counted = 0.0;
     for proxy in &replicas.proxies {
         counted += proxy.metric("progress_proxy_rate_limited_total").await;
@@ -146,12 +149,14 @@ async fn the_provider_budget_holds_across_replicas_and_falls_back_to_stale() {
     let replicas = replicas(3, &redis.url(), &[("UPSTREAM_RPS_WHALEPASS", "1")]).await;
     // Three cold keys, one per replica: the deployment's budget of 1/s lets one through.
     let mut answers = Vec::new();
+    let started = std::time::Instant::now();
     for (i, player) in ["a-1", "a-2", "a-3"].iter().enumerate() {
         answers.push(replicas.proxies[i].get(&progress(player)).await);
     }
     let calls: usize = ["a-1", "a-2", "a-3"].iter().map(|p| replicas.upstream_calls(&upstream_path(p))).sum();
     let busy: Vec<_> = answers.iter().filter(|a| a.status == 503).collect();
-    assert!(calls <= 2, "{calls} upstream calls with a budget of 1/s");
+    let refilled = started.elapsed().as_secs() as usize + 1;
+    assert!(calls <= 1 + refilled && calls < 3, "{calls} upstream calls with a budget of 1/s");
     assert_eq!(calls + busy.len(), 3, "{:?}", answers.iter().map(|a| a.status).collect::<Vec<_>>());
     for answer in busy {
         answer.assert_json_error(503, "upstream_busy");
@@ -284,7 +289,9 @@ async fn the_keyspace_holds_no_key_no_token_and_only_prefixed_keys() {
         &[
             ("REDIS_KEY_PREFIX", prefix),
             ("PLAYER_TOKEN_SECRET", SECRET),
-            ("RATE_LIMIT_RPS", "100"),
+            // 1/s with a large burst: the client's rate key lives for seconds, long enough to be read.
+            ("RATE_LIMIT_RPS", "1"),
+            ("RATE_LIMIT_BURST", "100"),
             ("UPSTREAM_RPS_WHALEPASS", "100"),
             ("UPSTREAM_RPS_GIFTOIN", "100"),
         ],
@@ -304,7 +311,8 @@ async fn the_keyspace_holds_no_key_no_token_and_only_prefixed_keys() {
         }
     }
     let keyspace = redis.dump();
-    assert!(keyspace.len() >= 4, "three cache entries and a rate key: {keyspace:?}");
+    let count = |kind: &str| keyspace.iter().filter(|(key, _)| key.starts_with(&format!("{prefix}{kind}:"))).count();
+    assert_eq!((count("cache"), count("rate")), (3, 1), "three cache entries and one client's rate key: {keyspace:?}");
     for (key, value) in &keyspace {
         assert!(key.starts_with(prefix), "{key} is outside the prefix");
         for secret in [replicas.keys.whalepass.as_str(), replicas.keys.giftoin.as_str(), player_token.as_str(), "Bearer", SECRET] {
