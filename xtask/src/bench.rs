@@ -83,20 +83,7 @@ pub fn bench_proxy(replicas: Option<usize>) -> Result {
     }
 
     let proxy = |ttl: &str, tokens: bool| -> Result<(Running, String)> {
-        let mut command = Command::new(root().join("target/release/progress-proxy"));
-        command
-            .env_clear()
-            .env("PROXY_LISTEN", "127.0.0.1:0")
-            .env("RUST_LOG", "warn")
-            .env("WHALEPASS_API_KEY", "bench-key")
-            .env("GIFTOIN_API_KEY", "bench-key")
-            .env("WHALEPASS_BASE_URL", &upstream_url)
-            .env("GIFTOIN_BASE_URL", format!("{upstream_url}/api/v1"))
-            .env("RATE_LIMIT_RPS", "0")
-            .env("REDACT_REWARD_VALUES", "false");
-        for setting in ["CACHE_TTL_BATTLEPASS", "CACHE_TTL_PROGRESS", "CACHE_TTL_GIFTOIN"] {
-            command.env(setting, ttl);
-        }
+        let mut command = proxy_command(&upstream_url, ttl);
         if tokens {
             command.env("PLAYER_TOKEN_SECRET", secret);
         }
@@ -125,6 +112,26 @@ pub fn bench_proxy(replicas: Option<usize>) -> Result {
     drop((upstream, peer));
     print_table(&rows);
     Ok(())
+}
+
+/// The release proxy with the bench's settings: both keys, the upstream at `upstream_url`, every
+/// cache TTL at `ttl`, no rate limit (wrk is one client), reward values sent.
+fn proxy_command(upstream_url: &str, ttl: &str) -> Command {
+    let mut command = Command::new(root().join("target/release/progress-proxy"));
+    command
+        .env_clear()
+        .env("PROXY_LISTEN", "127.0.0.1:0")
+        .env("RUST_LOG", "warn")
+        .env("WHALEPASS_API_KEY", "bench-key")
+        .env("GIFTOIN_API_KEY", "bench-key")
+        .env("WHALEPASS_BASE_URL", upstream_url)
+        .env("GIFTOIN_BASE_URL", format!("{upstream_url}/api/v1"))
+        .env("RATE_LIMIT_RPS", "0")
+        .env("REDACT_REWARD_VALUES", "false");
+    for setting in ["CACHE_TTL_BATTLEPASS", "CACHE_TTL_PROGRESS", "CACHE_TTL_GIFTOIN"] {
+        command.env(setting, ttl);
+    }
+    command
 }
 
 pub fn free_port() -> Result<u16> {
@@ -331,20 +338,7 @@ fn bench_replicas(
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let replica_threads = (cores / count).max(1).to_string();
     let proxy = |redis: Option<&Redis>, rate_limit: bool, threads: Option<&str>| -> Result<(Running, String)> {
-        let mut command = Command::new(root().join("target/release/progress-proxy"));
-        command
-            .env_clear()
-            .env("PROXY_LISTEN", "127.0.0.1:0")
-            .env("RUST_LOG", "warn")
-            .env("WHALEPASS_API_KEY", "bench-key")
-            .env("GIFTOIN_API_KEY", "bench-key")
-            .env("WHALEPASS_BASE_URL", upstream_url)
-            .env("GIFTOIN_BASE_URL", format!("{upstream_url}/api/v1"))
-            .env("RATE_LIMIT_RPS", "0")
-            .env("REDACT_REWARD_VALUES", "false");
-        for setting in ["CACHE_TTL_BATTLEPASS", "CACHE_TTL_PROGRESS", "CACHE_TTL_GIFTOIN"] {
-            command.env(setting, "1s");
-        }
+        let mut command = proxy_command(upstream_url, "1s");
         if let Some(redis) = redis {
             command.env("REDIS_URL", redis.url());
         }

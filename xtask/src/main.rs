@@ -5,6 +5,7 @@
 //! - `test`: install what is missing and run every test (native, proxy, browser, end to end).
 //! - `build`: write the release package to `pkg/`.
 //! - `size`: print the package's size over the wire (raw, gzip, brotli).
+//! - `bench-render`: mount → rendered time of a 10,000-level answer in headless Chromium.
 //! - `bench-proxy [--replicas N]`: progress-proxy against nginx under the same load (req/s, p99,
 //!   CPU, RSS); with `--replicas`, N replicas sharing Redis behind nginx against one.
 //!
@@ -33,8 +34,9 @@ fn main() -> ExitCode {
         Some("build") => tasks::build().map(|_| ()),
         Some("size") => tasks::size(),
         Some("bench-proxy") => bench::bench_proxy(replicas),
+        Some("bench-render") => tasks::bench_render(),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--replicas N] | test | build | size | bench-proxy [--replicas N]>");
+            eprintln!("usage: cargo xtask <demo [--replicas N] | test | build | size | bench-proxy [--replicas N] | bench-render>");
             return ExitCode::from(2);
         }
     };

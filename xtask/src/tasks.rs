@@ -186,6 +186,21 @@ fn random_hex(bytes: usize) -> Result<String> {
     Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// `cargo xtask bench-render`: mount → rendered times of big answers in headless Chromium
+/// through the real proxy (`bench/render.mjs`).
+pub fn bench_render() -> Result {
+    let (chromium, _) = setup::browser()?;
+    build()?;
+    run(Command::new("cargo").args(["build", "--quiet", "-p", "progress-proxy", "-p", "fake-upstream"]))?;
+    let site = demo_site()?;
+    run(Command::new("node")
+        .arg("bench/render.mjs")
+        .env("PW_CHROMIUM", &chromium)
+        .env("PW_PROXY_BIN", root().join("target/debug/progress-proxy"))
+        .env("PW_FAKE_UPSTREAM_BIN", root().join("target/debug/fake-upstream"))
+        .env("PW_SITE_DIR", &site))
+}
+
 /// Passed and failed counts, read from each runner's closing lines.
 #[derive(Default)]
 struct Tally {
