@@ -1,6 +1,6 @@
-// `cargo xtask bench-render`: how long a big answer takes from mounting to rendered, in headless
-// Chromium through the real proxy and the fake upstream: 10,000 levels (`levels-10000`), with and
-// without a locale. Prints a median of 5 runs each; asserts nothing (the figures are for closing
+// `cargo xtask bench-render`: how long an answer takes from mounting to rendered, in headless
+// Chromium through the real proxy and the fake upstream: 200 to 10,000 levels (`levels-N`; the
+// sizes show whether the path stays linear), with and without a locale, and the fixture. Prints a median of 5 runs each; asserts nothing (the figures are for closing
 // notes). Run it through the xtask, which builds the package and sets the PW_* variables.
 import { launchBrowser, startLiveStack } from "../tests/e2e/support.mjs";
 
@@ -10,7 +10,15 @@ const browser = await launchBrowser();
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 try {
-  for (const [label, player, locale] of [["10,000 levels, no locale", "levels-10000", undefined], ["10,000 levels, en-US", "levels-10000", "en-US"], ["6 levels (the fixture), en-US", "p-42", "en-US"]]) {
+  const cases = [
+    ["2,500 levels, en-US", "levels-2500", "en-US"],
+    ["5,000 levels, en-US", "levels-5000", "en-US"],
+    ["10,000 levels, en-US", "levels-10000", "en-US"],
+    ["10,000 levels, no locale", "levels-10000", undefined],
+    ["200 levels, en-US", "levels-200", "en-US"],
+    ["6 levels (the fixture), en-US", "p-42", "en-US"],
+  ];
+  for (const [label, player, locale] of cases) {
     const times = [];
     const fetches = [];
     for (let run = 0; run < RUNS; run++) {

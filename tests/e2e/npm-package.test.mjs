@@ -55,7 +55,7 @@ test("React 19 sets every prop as a property: the widget follows them and refres
   await page.locator("#react-bp .pw-level").first().waitFor();
   const state = await page.evaluate(async () => {
     const el = window.reactApp.element();
-    const attributes = Object.fromEntries(["proxy-url", "player-id", "game-id", "refresh-interval", "theme", "locale", "player-token"].map((a) => [a, el.getAttribute(a)]));
+    const attributes = Object.fromEntries(["proxy-url", "player-id", "game-id", "battlepass-id", "refresh-interval", "theme", "locale", "player-token"].map((a) => [a, el.getAttribute(a)]));
     const refreshed = (await el.refresh()).player.externalPlayerId;
     return { attributes, refreshIsMethod: typeof el.refresh === "function", refreshed, text: el.shadowRoot.textContent };
   });
@@ -63,6 +63,7 @@ test("React 19 sets every prop as a property: the widget follows them and refres
   assert.equal(state.refreshed, "p-react");
   assert.equal(state.attributes["refresh-interval"], "0");
   assert.equal(state.attributes["player-id"], "p-react");
+  assert.equal(state.attributes["battlepass-id"], "bp-7");
   assert.equal(state.attributes.theme, "dark");
   assert.equal(state.attributes["player-token"], "react-token");
   assert.match(state.text, /2\.750 XP/, "de-DE numbers");
@@ -74,6 +75,7 @@ test("React 19 sets every prop as a property: the widget follows them and refres
   for (let i = 0; i < 50 && !asked().some((r) => r.url.includes("p-react-2")); i++) await new Promise((r) => setTimeout(r, 100));
   assert.ok(asked().some((r) => r.url.includes("p-react-2")), "the new player was fetched");
   assert.ok(asked().every((r) => r.requestHeaders.authorization === "Bearer react-token"), "the token prop reached every request");
+  assert.ok(asked().every((r) => r.url.includes("battlepassId=bp-7")), "the battle-pass prop reached every request");
   assert.deepEqual(errors, []);
   await page.close();
 });

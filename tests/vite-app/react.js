@@ -17,6 +17,7 @@ function App() {
     proxyUrl: window.location.origin,
     playerId: player,
     gameId: "g-1",
+    battlepassId: "bp-7",
     refreshInterval: 0,
     theme: "dark",
     locale: "de-DE",

@@ -23,7 +23,7 @@
 //! | `slow-once` | the normal answer after 300 ms the first time each path is asked for |
 //! | `dup-ids-first` | the first time: repeated ids (every level `L`; challenges `a`, `a`, `a#1`; programs `p`, `p`, `p#1`); then the normal answer |
 //! | `long-names` | level 1's reward, the first challenge and the first card named with 300 unbroken letters |
-//! | `levels-10000` | 10,000 levels, each with a free and a premium reward (for render timing) |
+//! | `levels-N` | N levels (up to 10,000), each with a free and a premium reward (for render timing) |
 //! | `level-up-after-first` | the normal answer the first time; then level 4 is completed (3,100 XP) |
 //! | `edited-after-first` | the normal answer the first time; then level 1 needs 100 XP and its reward is "Copper Coin Pouch", challenge 1 is "Catch 7 rare fish", the first card is "Clown Loach" |
 //!
@@ -336,10 +336,10 @@ async fn whalepass_progress(
         progress["challenges"][0]["name"] = json!("W".repeat(300));
         body = value.to_string();
     }
-    if player == "levels-10000" {
+    if let Some(count) = player.strip_prefix("levels-").and_then(|n| n.parse::<u32>().ok()).filter(|n| *n <= 10_000) {
         let mut value: Value = serde_json::from_str(&body).unwrap();
         // Small levels: 10,000 of the fixture's would pass the proxy's 4 MiB body cap.
-        let levels: Vec<Value> = (1..=10_000)
+        let levels: Vec<Value> = (1..=count)
             .map(|n| {
                 json!({
                     "id": format!("lvl-{n}"), "level": n, "expRequired": n * 500, "completed": n <= 3,
