@@ -3,11 +3,22 @@
 // entered. One build serves both npm and the script tag. Run by `cargo xtask build`.
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { minifySync } from "rolldown/utils";
 
 const js = new URL(".", import.meta.url).pathname;
 const pkg = process.argv[2] ?? join(js, "../pkg");
 const shipped = ["progress-widgets.js", "progress-widgets.d.ts", "custom-elements.json", "README.md"];
 for (const file of shipped) copyFileSync(join(js, file), join(pkg, file));
+
+// Every byte of JavaScript is downloaded by every page that embeds the widgets: ship the entry
+// point and wasm-bindgen's glue minified (oxc, through rolldown; exported names are kept). This
+// saved 1.7 KB and 2.3 KB brotli.
+for (const file of ["progress-widgets.js", "progress_widgets.js"]) {
+  const source = readFileSync(join(pkg, file), "utf8");
+  const minified = minifySync(file, source, { compress: true, mangle: true, module: true });
+  if (minified.errors?.length) throw new Error(`minifying ${file}: ${minified.errors.map((e) => e.message).join("; ")}`);
+  writeFileSync(join(pkg, file), minified.code);
+}
 
 const path = join(pkg, "package.json");
 const manifest = JSON.parse(readFileSync(path, "utf8"));
