@@ -46,17 +46,17 @@ mod intl {
     }
 
     thread_local! {
-        /// Formatters by kind and tag: building one costs far more than using it, and a widget
-        /// formats every level's numbers (10,000 levels: 1.2 s of `toLocaleString` alone).
-        static FORMATTERS: std::cell::RefCell<std::collections::HashMap<(bool, String), Formatter>> = Default::default();
+        /// Number and date formatters by tag: building one costs far more than using it, and a
+        /// widget formats every level's numbers (10,000 levels: 1.2 s of `toLocaleString` alone).
+        static FORMATTERS: std::cell::RefCell<[std::collections::HashMap<String, Formatter>; 2]> = Default::default();
     }
 
     /// Formats `value` with the cached number (`date` false) or date formatter for `tag`.
     pub fn format_with(date: bool, tag: &str, value: &JsValue) -> Option<String> {
         FORMATTERS.with(|cache| {
             let mut cache = cache.borrow_mut();
-            let key = (date, tag.to_owned());
-            if !cache.contains_key(&key) {
+            let formatters = &mut cache[usize::from(date)];
+            if !formatters.contains_key(tag) {
                 let formatter = if date {
                     let options = js_sys::Object::new();
                     for (name, setting) in [("year", "numeric"), ("month", "short"), ("day", "numeric"), ("timeZone", "UTC")] {
@@ -66,9 +66,9 @@ mod intl {
                 } else {
                     number_format(tag).ok()?
                 };
-                cache.insert(key.clone(), formatter);
+                formatters.insert(tag.to_owned(), formatter);
             }
-            cache.get(&key)?.format(value).ok()
+            formatters.get(tag)?.format(value).ok()
         })
     }
 }

@@ -10,7 +10,6 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use progress_contract::Provider;
 
@@ -60,15 +59,12 @@ impl Budgets {
             Some(redis) => redis.allow("budget", &redis.key("budget", provider.name()), interval, budget.rps.get()).await,
             None => None,
         };
-        let decision = shared.unwrap_or_else(|| match budget.local.check() {
-            Ok(()) => Decision::Allowed,
-            Err(not_until) => Decision::Wait(not_until.wait_time_from(DefaultClock::default().now())),
-        });
+        let decision = shared.unwrap_or_else(|| Decision::local(budget.local.check()));
         match decision {
             Decision::Allowed => Ok(()),
             Decision::Wait(wait) => {
                 metrics::budget_refused(provider.name());
-                Err(ProxyError::Busy(provider, wait.as_secs_f64().ceil().max(1.0) as u64))
+                Err(ProxyError::Busy(provider, Decision::retry_after_secs(wait)))
             }
         }
     }

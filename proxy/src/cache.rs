@@ -368,13 +368,9 @@ impl Fill {
         };
         let value_key = second.redis.key("cache", &name);
         let mut stale = None;
-        match self.read(&second, &value_key).await {
-            Some(entry) if entry.is_fresh() => {
-                metrics::cache("shared_hit");
-                self.entries.insert(self.key.clone(), entry.clone()).await;
-                return (Ok(Outcome::Stored(entry)), None);
-            }
-            found => stale = found.or(stale),
+        if let Some(entry) = self.read_fresh(&second, &value_key, &mut stale).await {
+            metrics::cache("shared_hit");
+            return (Ok(Outcome::Stored(entry)), None);
         }
         metrics::cache("miss");
         // Cross-replica single-flight: whoever takes the lock calls upstream; the others wait
@@ -400,15 +396,23 @@ impl Fill {
             }
             tokio::time::sleep(pause.min(deadline.saturating_duration_since(Instant::now()))).await;
             pause = (pause * 2).min(Duration::from_millis(50));
-            match self.read(&second, &value_key).await {
-                Some(entry) if entry.is_fresh() => {
-                    metrics::lock_wait("filled");
-                    self.entries.insert(self.key.clone(), entry.clone()).await;
-                    return (Ok(Outcome::Stored(entry)), None);
-                }
-                found => stale = found.or(stale),
+            if let Some(entry) = self.read_fresh(&second, &value_key, &mut stale).await {
+                metrics::lock_wait("filled");
+                return (Ok(Outcome::Stored(entry)), None);
             }
         }
+    }
+
+    /// The second tier's entry if it is fresh, stored in this replica too; a stale one is kept
+    /// in `stale` for a failing upstream.
+    async fn read_fresh(&self, second: &SecondTier, value_key: &str, stale: &mut Option<Arc<Entry>>) -> Option<Arc<Entry>> {
+        let entry = self.read(second, value_key).await?;
+        if !entry.is_fresh() {
+            *stale = Some(entry);
+            return None;
+        }
+        self.entries.insert(self.key.clone(), entry.clone()).await;
+        Some(entry)
     }
 
     /// The second tier's entry, if it holds a readable one.

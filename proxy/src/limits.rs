@@ -17,7 +17,6 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::auth::Player;
@@ -121,10 +120,7 @@ impl RateLimit {
                 return decision;
             }
         }
-        match self.local.check_key(&client) {
-            Ok(()) => Decision::Allowed,
-            Err(not_until) => Decision::Wait(not_until.wait_time_from(DefaultClock::default().now())),
-        }
+        Decision::local(self.local.check_key(&client))
     }
 }
 
@@ -134,7 +130,7 @@ pub async fn enforce(State(limit): State<RateLimit>, request: Request<Body>, nex
         Decision::Allowed => next.run(request).await,
         Decision::Wait(wait) => {
             metrics::rate_limited();
-            ProxyError::RateLimited(wait.as_secs_f64().ceil().max(1.0) as u64).into_response()
+            ProxyError::RateLimited(Decision::retry_after_secs(wait)).into_response()
         }
     }
 }

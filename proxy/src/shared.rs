@@ -66,13 +66,29 @@ pub struct Shared {
     release: Script,
 }
 
-/// A rate-limit decision from Redis.
+/// A rate-limit decision, from Redis or from this process's `governor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
     /// Go on.
     Allowed,
     /// Refused; the next request would be allowed after this long.
     Wait(Duration),
+}
+
+impl Decision {
+    /// The decision of an in-process `governor` check.
+    pub fn local(check: Result<(), governor::NotUntil<governor::clock::QuantaInstant>>) -> Self {
+        use governor::clock::{Clock, DefaultClock};
+        match check {
+            Ok(()) => Decision::Allowed,
+            Err(not_until) => Decision::Wait(not_until.wait_time_from(DefaultClock::default().now())),
+        }
+    }
+
+    /// `Retry-After` for a refusal: whole seconds, at least one.
+    pub fn retry_after_secs(wait: Duration) -> u64 {
+        wait.as_secs_f64().ceil().max(1.0) as u64
+    }
 }
 
 impl Shared {
@@ -134,17 +150,14 @@ impl Shared {
             metrics::redis(op, "skipped");
             return None;
         }
-        match tokio::time::timeout(self.timeout, call).await {
-            Ok(Ok(value)) => {
+        // fred's own command time-out and ours are the same event.
+        let result = tokio::time::timeout(self.timeout, call).await.ok().filter(|r| !matches!(r, Err(e) if e.kind() == &ErrorKind::Timeout));
+        match result {
+            Some(Ok(value)) => {
                 metrics::redis(op, "ok");
                 Some(value)
             }
-            Ok(Err(err)) if err.kind() == &ErrorKind::Timeout => {
-                metrics::redis(op, "timeout");
-                self.went_down(&format!("a call took longer than REDIS_TIMEOUT ({:?})", self.timeout));
-                None
-            }
-            Ok(Err(err)) => {
+            Some(Err(err)) => {
                 metrics::redis(op, "error");
                 if is_connection_error(&err) {
                     self.went_down(&err.to_string());
@@ -153,7 +166,7 @@ impl Shared {
                 }
                 None
             }
-            Err(_) => {
+            None => {
                 metrics::redis(op, "timeout");
                 self.went_down(&format!("a call took longer than REDIS_TIMEOUT ({:?})", self.timeout));
                 None
