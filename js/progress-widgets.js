@@ -10,7 +10,7 @@
 // in, and the widget's cannot leak out. Styles are constructable stylesheets (adoptedStyleSheets),
 // which a strict `style-src 'self'` allows. Importing it anywhere else (Node, a server render)
 // does nothing: no DOM is touched and no wasm is loaded until a browser defines the elements.
-import init, { mountBattlepass, mountCollections } from "./progress_widgets.js";
+import init, { mountBattlepass, mountCollections, useEarlyRequests } from "./progress_widgets.js";
 
 /** Whether this is a page with custom elements (not Node or another server-side renderer). */
 const browser = typeof window !== "undefined" && typeof customElements !== "undefined";
@@ -20,8 +20,65 @@ const Base = browser ? HTMLElement : class {};
 let loading = null;
 /** Loads and instantiates the wasm, once; every element waits for the same promise. */
 function load() {
-  loading ??= init();
+  // Started a microtask later, so that every element already on the page starts its first
+  // requests (as it is defined) before the wasm's download takes the connection.
+  loading ??= Promise.resolve().then(() => init()).then(() => useEarlyRequests(takeEarly));
   return loading;
+}
+
+/** Progress requests started while the wasm loads, by URL, so that the network and the compile
+ * overlap instead of following each other. The widget builds every URL itself, from the route
+ * contract, and takes one of these only when its URL and token are exactly the same (see
+ * `takeEarly`); any other is aborted unused. The token goes in a header, never in the URL. */
+const early = new Map();
+
+/** `encodeURIComponent` as the route contract encodes (`!'()*` too). Throws on lone surrogates. */
+const encode = (text) => encodeURIComponent(text.trim()).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** What the proxy accepts as an id; anything else is left to the widget to report. */
+const plainId = (text) => typeof text === "string" && /^[A-Za-z0-9\-_.~:@+=|!$*,]{1,128}$/.test(text.trim()) && !/^\.\.?$/.test(text.trim());
+
+/** The URLs a widget with these options will ask for first, or none when unsure. */
+function firstRequests(kind, options) {
+  const base = options.proxyUrl?.trim() ?? "";
+  if (/[\s?#]/.test(base) || !/^(https?:\/\/|\/|\.\.?\/)/i.test(base)) return [];
+  const root = base.replace(/\/+$/, "");
+  const ids = kind === "battlepass" ? [options.playerId, options.gameId] : [options.platform, options.platformUserId];
+  const optional = kind === "battlepass" ? options.battlepassId : options.programId;
+  if (!ids.every(plainId) || (optional !== undefined && !plainId(optional))) return [];
+  if (kind === "collections") {
+    return [`${root}/giftoin/users/${encode(options.platform)}/${encode(options.platformUserId)}/progress/collection-challenges${optional ? `/${encode(optional)}` : ""}`];
+  }
+  const progress = `${root}/whalepass/players/${encode(options.playerId)}/progress?gameId=${encode(options.gameId)}`;
+  // With a battle-pass id, the season's definition is asked for at once too.
+  return optional ? [`${progress}&battlepassId=${encode(optional)}`, `${root}/whalepass/battlepass/${encode(optional)}`] : [progress];
+}
+
+/** Starts one early request, unless one for that URL is already under way. */
+function startEarly(url, token) {
+  if (early.has(url)) return;
+  const controller = new AbortController();
+  const headers = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = fetch(url, { headers, credentials: "omit", signal: controller.signal });
+  response.catch(() => {}); // a failure is the widget's to report, when it takes the request
+  early.set(url, { token: token ?? "", response, controller });
+}
+
+/** Aborts an early request that no widget took. */
+function dropEarly(url) {
+  early.get(url)?.controller.abort();
+  early.delete(url);
+}
+
+/** Called by the wasm for every request: the early response for exactly this URL and token, once. */
+function takeEarly(url, token, signal) {
+  const entry = early.get(url);
+  if (!entry || entry.token !== token) return null;
+  early.delete(url);
+  // The widget's own abort (removal, new ids) now ends the early request too.
+  if (signal.aborted) entry.controller.abort();
+  signal.addEventListener("abort", () => entry.controller.abort(), { once: true });
+  return entry.response;
 }
 
 /** The element's own sheet: a constructable stylesheet where supported, else a `<style>`. */
@@ -84,6 +141,8 @@ class ProgressElement extends Base {
   #container = null;
   #handle = null;
   #message = null;
+  /** URLs of the early requests this element started. */
+  #early = [];
   /** false: the wasm is not known to be loaded; null: waiting for it; true: loaded. */
   #loaded = false;
 
@@ -113,6 +172,7 @@ class ProgressElement extends Base {
 
   disconnectedCallback() {
     live.delete(this);
+    this.#dropEarly();
     // Unmounting aborts the request in flight and stops the refresh timer.
     this.#handle?.unmount();
     this.#handle = null;
@@ -166,8 +226,10 @@ class ProgressElement extends Base {
   #render() {
     if (!this.isConnected) return;
     if (this.#loaded === false) {
-      // The first render waits for the wasm; a failed load is this element's error state.
+      // The first render waits for the wasm; a failed load is this element's error state. Its
+      // first requests start now, while the wasm loads.
       this.#loaded = null;
+      this.#startEarly();
       load().then(() => { this.#loaded = true; this.#render(); }, (error) => this.#fail(null, `${this.localName}: the widget could not be loaded (${error?.message ?? error})`, "load"));
       return;
     }
@@ -186,6 +248,9 @@ class ProgressElement extends Base {
         this.#container.setAttribute("part", "widget");
         this.shadowRoot.append(this.#container);
         this.#handle = this.constructor.mount(this.#container, options);
+        // The widget took its early requests as it mounted (in this task's microtasks); any it
+        // did not take asked for something else.
+        setTimeout(() => this.#dropEarly());
       }
       this.#message?.remove();
       this.#message = null;
@@ -194,6 +259,22 @@ class ProgressElement extends Base {
     } catch (error) {
       this.#fail(null, error.message);
     }
+  }
+
+  #startEarly() {
+    if (this.#loaded !== null || typeof fetch !== "function") return;
+    try {
+      const options = this.#options();
+      this.#early = firstRequests(this.constructor.kind, options);
+      for (const url of this.#early) startEarly(url, options.playerToken?.trim());
+    } catch {
+      this.#early = []; // an id `encodeURIComponent` rejects: the widget will say what is wrong
+    }
+  }
+
+  #dropEarly() {
+    for (const url of this.#early) dropEarly(url);
+    this.#early = [];
   }
 
   /** Shows a configuration (or load) problem inside the widget and announces it; never throws. */
@@ -222,6 +303,7 @@ class ProgressElement extends Base {
 export class BattlepassProgressElement extends ProgressElement {
   static ids = { "player-id": "playerId", "game-id": "gameId", "battlepass-id": "battlepassId" };
   static required = ["player-id", "game-id"];
+  static kind = "battlepass";
   static mount = mountBattlepass;
 }
 
@@ -229,6 +311,7 @@ export class BattlepassProgressElement extends ProgressElement {
 export class CollectionProgressElement extends ProgressElement {
   static ids = { platform: "platform", "platform-user-id": "platformUserId", "program-id": "programId" };
   static required = ["platform", "platform-user-id"];
+  static kind = "collections";
   static mount = mountCollections;
 }
 

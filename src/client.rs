@@ -7,11 +7,14 @@ use std::fmt;
 
 use gloo_net::http::Request;
 use progress_contract::ProxyRoute;
+use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, RequestCredentials};
 
 use crate::model::giftoin::Program;
 use crate::model::whalepass::{Battlepass, PlayerProgress};
-use crate::model::{upstream_message, DecodeError};
+use wasm_bindgen::JsValue;
+
+use crate::model::{from_js, upstream_message, DecodeError, Json};
 use crate::widgets::events::ProgressEvents;
 
 /// The base URL of a progress proxy: absolute (`https://api.game.example/progress`) or relative
@@ -57,18 +60,44 @@ impl ProxyUrl {
         &self.0
     }
 
-    /// The URL of a route's path on this proxy (the query is added by the request).
+    /// The URL of a route on this proxy, path and query, as the route contract writes them.
     ///
     /// ```
     /// use progress_contract::ProxyRoute;
     /// use progress_widgets::client::ProxyUrl;
     /// let url = ProxyUrl::new("https://p.example/pw").unwrap();
     /// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "bp 1".into() };
-    /// assert_eq!(url.path_url(&route), "https://p.example/pw/whalepass/battlepass/bp%201");
+    /// assert_eq!(url.url(&route), "https://p.example/pw/whalepass/battlepass/bp%201");
     /// ```
-    pub fn path_url(&self, route: &ProxyRoute) -> String {
-        format!("{}{}", self.0, route.path())
+    pub fn url(&self, route: &ProxyRoute) -> String {
+        self.0.clone() + &route.path_and_query()
     }
+}
+
+thread_local! {
+    /// The entry script's `takeEarly(url, token, signal)`: a response promise for a request it
+    /// started before the wasm was ready, if it started one for exactly this URL and token.
+    static EARLY: std::cell::RefCell<Option<js_sys::Function>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Lets every client take requests that the entry script (`progress-widgets.js`) started before
+/// the wasm was ready, so that the network and the wasm's compile overlap. The client still builds
+/// every URL itself, from the route contract, and takes an early request only when its URL and
+/// token are exactly those; otherwise it sends its own. For the entry script only.
+///
+/// ```js
+/// useEarlyRequests((url, token, signal) => early.get(url)?.take(token, signal) ?? null);
+/// ```
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = useEarlyRequests)]
+pub fn use_early_requests(take: js_sys::Function) {
+    EARLY.with(|early| *early.borrow_mut() = Some(take));
+}
+
+/// The early request for `url`, if the entry script started one.
+fn take_early(url: &str, token: Option<&str>, abort: &AbortSignal) -> Option<js_sys::Promise> {
+    let take = EARLY.with(|early| early.borrow().clone())?;
+    let taken = take.call3(&JsValue::NULL, &url.into(), &token.unwrap_or_default().into(), abort).ok()?;
+    taken.dyn_into().ok()
 }
 
 /// Why a request to the proxy failed.
@@ -183,7 +212,7 @@ impl ProxyClient {
         self
     }
 
-    /// Announces every load (with the body as JSON sent it) and failure of this client as DOM
+    /// Announces every load (with the body as the browser parsed it) and failure of this client as DOM
     /// events on `events`' target.
     pub fn announcing(mut self, events: Option<ProgressEvents>) -> Self {
         self.events = events;
@@ -203,13 +232,13 @@ impl ProxyClient {
             game_id: game_id.to_owned(),
             battlepass_id: battlepass_id.map(str::to_owned),
         };
-        self.fetch(&route, abort, PlayerProgress::from_json).await
+        self.fetch(&route, abort, PlayerProgress::from_doc).await
     }
 
     /// A battle pass's definition.
     pub async fn battlepass(&self, battlepass_id: &str, abort: &AbortSignal) -> Result<Battlepass, ClientError> {
         let route = ProxyRoute::WhalepassBattlepass { battlepass_id: battlepass_id.to_owned() };
-        self.fetch(&route, abort, Battlepass::from_json).await
+        self.fetch(&route, abort, Battlepass::from_doc).await
     }
 
     /// All of a user's collection challenges.
@@ -223,7 +252,7 @@ impl ProxyClient {
             platform: platform.to_owned(),
             platform_user_id: platform_user_id.to_owned(),
         };
-        self.fetch(&route, abort, Program::list_from_json).await
+        self.fetch(&route, abort, Program::list_from_doc).await
     }
 
     /// One collection challenge of a user.
@@ -239,7 +268,7 @@ impl ProxyClient {
             platform_user_id: platform_user_id.to_owned(),
             program_id: program_id.to_owned(),
         };
-        self.fetch(&route, abort, Program::from_json).await
+        self.fetch(&route, abort, Program::from_doc).await
     }
 
     /// GETs a route, decodes it, and announces the outcome.
@@ -247,41 +276,50 @@ impl ProxyClient {
         &self,
         route: &ProxyRoute,
         abort: &AbortSignal,
-        decode: fn(&str) -> Result<T, DecodeError>,
+        decode: fn(&Json) -> Result<T, DecodeError>,
     ) -> Result<T, ClientError> {
-        let result = self.get(route, abort).await.and_then(|body| Ok((decode(&body)?, body)));
+        let result = self.get(route, abort).await.and_then(|parsed| Ok((decode(&from_js(&parsed))?, parsed)));
         match (&result, &self.events) {
-            (Ok((_, body)), Some(events)) => events.loaded(body),
+            (Ok((_, parsed)), Some(events)) => events.loaded(parsed),
             (Err(error), Some(events)) => events.failed(error),
             _ => {}
         }
         result.map(|(value, _)| value)
     }
 
-    /// GETs a route and returns the body of a successful answer.
-    async fn get(&self, route: &ProxyRoute, abort: &AbortSignal) -> Result<String, ClientError> {
+    /// GETs a route and returns the body of a successful answer, parsed by the browser.
+    async fn get(&self, route: &ProxyRoute, abort: &AbortSignal) -> Result<JsValue, ClientError> {
         route.check().map_err(|err| ClientError::InvalidRequest(err.to_string()))?;
-        // The query goes through gloo-net's `query`: given a URL that already has one, gloo-net
-        // appends a stray `&`.
-        let mut request = Request::get(&self.base.path_url(route)).query(route.query());
-        if let Some(token) = &self.player_token {
-            request = request.header("Authorization", &format!("Bearer {token}"));
-        }
-        let response = request
-            .header("Accept", "application/json")
-            .credentials(RequestCredentials::Omit)
-            .abort_signal(Some(abort))
-            .send()
-            .await
-            .map_err(|err| network_error(err, abort))?;
-        let body = response.text().await.map_err(|err| network_error(err, abort))?;
+        let url = self.base.url(route);
+        let response: web_sys::Response = match take_early(&url, self.player_token.as_deref(), abort) {
+            Some(early) => wasm_bindgen_futures::JsFuture::from(early)
+                .await
+                .map_err(|err| if abort.aborted() { ClientError::Aborted } else { ClientError::Network(crate::format::js_error_text(&err)) })?
+                .unchecked_into(),
+            None => {
+                let mut request = Request::get(&url);
+                if let Some(token) = &self.player_token {
+                    request = request.header("Authorization", &format!("Bearer {token}"));
+                }
+                request
+                    .header("Accept", "application/json")
+                    .credentials(RequestCredentials::Omit)
+                    .abort_signal(Some(abort))
+                    .send()
+                    .await
+                    .map_err(|err| network_error(err, abort))?
+                    .into()
+            }
+        };
         if response.ok() {
-            return Ok(body);
+            return read_body(response.json(), abort).await;
         }
+        // Read the error body in every case, so the response is finished and its connection free.
+        let body = read_body(response.text(), abort).await?.as_string().unwrap_or_default();
         let status = response.status();
         if status == 503 {
-            let retry_after = response.headers().get("retry-after").and_then(|s| s.trim().parse::<u32>().ok());
-            if let Some(seconds) = retry_after {
+            let retry_after = response.headers().get("retry-after").ok().flatten();
+            if let Some(seconds) = retry_after.and_then(|s| s.trim().parse::<u32>().ok()) {
                 return Err(ClientError::Busy { retry_in: seconds.clamp(1, 60) });
             }
         }
@@ -291,6 +329,24 @@ impl ProxyClient {
         });
         Err(ClientError::Http { status, message })
     }
+}
+
+/// Reads a body with `Response.json()` (the browser parses it; the models read the parsed object)
+/// or `Response.text()`.
+async fn read_body(promise: Result<js_sys::Promise, JsValue>, abort: &AbortSignal) -> Result<JsValue, ClientError> {
+    let read = match promise {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
+        Err(err) => Err(err),
+    };
+    read.map_err(|err| match () {
+        _ if abort.aborted() => ClientError::Aborted,
+        // A body that is not JSON rejects with a `SyntaxError`; a connection lost while reading
+        // it, with a `TypeError`.
+        _ if err.dyn_ref::<js_sys::SyntaxError>().is_some() => {
+            ClientError::Decode(crate::format::js_error_text(&err))
+        }
+        _ => ClientError::Network(crate::format::js_error_text(&err)),
+    })
 }
 
 fn network_error(err: gloo_net::Error, abort: &AbortSignal) -> ClientError {

@@ -149,6 +149,32 @@ impl Locale {
     }
 }
 
+/// A number as JavaScript's `String(n)` writes it. In the browser JavaScript does the writing:
+/// Rust's float formatting would add kilobytes to the wasm for a few rare cases.
+///
+/// ```
+/// assert_eq!(progress_widgets::format::js_number_text(1.5), "1.5");
+/// ```
+pub fn js_number_text(value: f64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        String::from(js_sys::Number::from(value).to_string_with_radix(10).unwrap_or_else(|_| "NaN".into()))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        value.to_string()
+    }
+}
+
+/// The message of a JavaScript exception (an `Error`'s `message`, or the thrown string).
+pub(crate) fn js_error_text(error: &wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    match error.dyn_ref::<js_sys::Error>() {
+        Some(error) => error.message().into(),
+        None => error.as_string().unwrap_or_else(|| "unknown error".to_owned()),
+    }
+}
+
 /// The largest distance from the epoch a JavaScript date can have (±100,000,000 days).
 const MAX_DATE_MILLIS: u64 = 8_640_000_000_000_000;
 
@@ -176,7 +202,7 @@ pub fn number(value: f64) -> String {
         // Past u64: whole digits only, ungrouped; counts this large are a fault upstream anyway.
         // In the browser JavaScript writes it (Rust's float formatting would cost the wasm bytes).
         #[cfg(target_arch = "wasm32")]
-        return js_sys::Number::from(rounded).to_string_with_radix(10).map(String::from).unwrap_or_else(|_| "–".into());
+        return js_number_text(rounded);
         #[cfg(not(target_arch = "wasm32"))]
         return format!("{rounded:.0}");
     }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde_json::Value;
+use super::{Json, JsonDoc, Kind};
 
 /// A response body that could not be decoded into the expected model.
 ///
@@ -24,17 +24,11 @@ impl std::error::Error for DecodeError {}
 impl DecodeError {
     /// A well-formed answer that says nothing the widget expects (an error message under HTTP
     /// 200, an empty object), with the message it carries, if any.
-    pub fn unexpected(body: &str) -> Self {
-        match upstream_message(body) {
+    pub fn unexpected(doc: &Json) -> Self {
+        match message_in(doc) {
             Some(message) => DecodeError(format!("unexpected answer: {message}")),
             None => DecodeError("unexpected answer".to_owned()),
         }
-    }
-}
-
-impl From<serde_json::Error> for DecodeError {
-    fn from(err: serde_json::Error) -> Self {
-        DecodeError(err.to_string())
     }
 }
 
@@ -51,30 +45,41 @@ impl From<serde_json::Error> for DecodeError {
 /// assert_eq!(upstream_message("<html>"), None);
 /// ```
 pub fn upstream_message(body: &str) -> Option<String> {
-    let value: Value = serde_json::from_str(body).ok()?;
-    let text = |v: &Value| match v {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Value::Array(items) => {
-            let parts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+    message_in(&Json::parse(body).ok()?)
+}
+
+/// [`upstream_message`] of a parsed body.
+///
+/// ```
+/// use progress_widgets::model::{message_in, Json, JsonDoc};
+/// assert_eq!(message_in(&Json::parse(r#"{"error":"nope"}"#).unwrap()).as_deref(), Some("nope"));
+/// ```
+pub fn message_in(doc: &Json) -> Option<String> {
+    let text = |v: Json| match v.kind() {
+        Kind::String => v.text().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        Kind::Array => {
+            let parts: Vec<String> = v.items().iter().filter_map(JsonDoc::text).collect();
             (!parts.is_empty()).then(|| parts.join("; "))
         }
         _ => None,
     };
-    if let Some(status) = value.get("status").filter(|s| s.is_object()) {
-        if let Some(message) = status.get("errorMessage").and_then(text) {
-            return Some(match status.get("errorCode").filter(|c| !c.is_null()) {
-                Some(code) => format!("{message} (code {})", code.to_string().trim_matches('"')),
+    if let Some(status) = doc.member("status").filter(|s| s.kind() == Kind::Object) {
+        if let Some(message) = status.member("errorMessage").and_then(text) {
+            return Some(match status.member("errorCode").and_then(|c| c.scalar_text()) {
+                Some(code) => message + " (code " + &code + ")",
                 None => message,
             });
         }
     }
     ["message", "errorMessage", "error_description", "detail"]
         .iter()
-        .find_map(|key| value.get(key).and_then(text))
-        .or_else(|| match value.get("error") {
-            Some(Value::Object(inner)) => inner.get("message").and_then(text),
-            Some(other) => text(other),
-            None => None,
+        .find_map(|key| doc.member(key).and_then(text))
+        .or_else(|| {
+            let error = doc.member("error")?;
+            match error.kind() {
+                Kind::Object => error.member("message").and_then(text),
+                _ => text(error),
+            }
         })
 }
 

@@ -2,10 +2,9 @@
 //! completing a collection.
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use super::lenient::{self, text_enum};
-use super::DecodeError;
+use super::{DecodeError, Json, JsonDoc, Kind};
 
 /// A collection challenge and the user's progress in it.
 ///
@@ -243,9 +242,14 @@ impl Program {
     /// assert_eq!(bare, wrapped);
     /// ```
     pub fn from_json(body: &str) -> Result<Self, DecodeError> {
-        let program: Self = super::decode_object(unwrap_envelope(body)?)?;
+        Self::from_doc(&Json::parse(body)?)
+    }
+
+    /// Decodes a parsed response, bare or wrapped.
+    pub fn from_doc(doc: &Json) -> Result<Self, DecodeError> {
+        let program: Self = super::decode_object(&unwrap_envelope(doc)?)?;
         match program.id.is_none() && program.name.is_none() && program.cards.is_empty() {
-            true => Err(DecodeError::unexpected(body)),
+            true => Err(DecodeError::unexpected(doc)),
             false => Ok(program),
         }
     }
@@ -258,45 +262,30 @@ impl Program {
     /// assert!(Program::list_from_json(r#"{"name":"not a list"}"#).is_err());
     /// ```
     pub fn list_from_json(body: &str) -> Result<Vec<Self>, DecodeError> {
-        let list = unwrap_envelope(body)?;
-        if list.trim_start().starts_with('{') {
-            return Err(DecodeError("expected a list of programs".to_owned()));
-        }
-        Ok(serde_json::from_str::<Option<Vec<Program>>>(list)?.unwrap_or_default())
+        Self::list_from_doc(&Json::parse(body)?)
     }
-}
 
-/// The two members that tell Giftoin's envelope from a bare program, kept as raw JSON text.
-#[derive(Deserialize)]
-struct Envelope<'a> {
-    // `"data": null` must read as present: a plain `Option` would make it absent.
-    #[serde(borrow, default, deserialize_with = "present")]
-    data: Option<&'a RawValue>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    status: Option<&'a RawValue>,
-}
-
-fn present<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<&'de RawValue>, D::Error> {
-    <&RawValue>::deserialize(de).map(Some)
+    /// Decodes a parsed list of programs, bare or wrapped.
+    pub fn list_from_doc(doc: &Json) -> Result<Vec<Self>, DecodeError> {
+        let list = unwrap_envelope(doc)?;
+        match list.kind() {
+            Kind::Object => Err(DecodeError("expected a list of programs".to_owned())),
+            _ => Ok(list.decode::<Option<Vec<Program>>>()?.unwrap_or_default()),
+        }
+    }
 }
 
 /// Giftoin's conventions page wraps results as `{data, status}`; the progress page shows them
 /// bare. An object whose `status` is an object carrying an error (and no `data`) is an error,
-/// even under HTTP 200. Returns the text of the payload.
-fn unwrap_envelope(body: &str) -> Result<&str, DecodeError> {
-    if !body.trim_start().starts_with('{') {
-        return Ok(body);
-    }
-    let envelope: Envelope = serde_json::from_str(body)?;
-    // A bare program has `status` too, but as a string.
-    let status_is_object = envelope.status.is_some_and(|s| s.get().starts_with('{'));
-    match envelope.data {
-        Some(data) if data.get() != "null" => Ok(data.get()),
-        Some(_) => Err(DecodeError(super::upstream_message(body).unwrap_or_else(|| "the response has no `data`".to_owned()))),
-        None if status_is_object => {
-            Err(DecodeError(super::upstream_message(body).unwrap_or_else(|| "the response has no `data`".to_owned())))
-        }
-        None => Ok(body),
+/// even under HTTP 200. Returns the payload.
+fn unwrap_envelope(doc: &Json) -> Result<Json, DecodeError> {
+    let no_data = || DecodeError(super::message_in(doc).unwrap_or_else(|| "the response has no `data`".to_owned()));
+    match doc.member("data") {
+        Some(data) if data.kind() == Kind::Null => Err(no_data()),
+        Some(data) => Ok(data),
+        // A bare program has `status` too, but as a string.
+        None if doc.member("status").is_some_and(|s| s.kind() == Kind::Object) => Err(no_data()),
+        None => Ok(doc.clone()),
     }
 }
 

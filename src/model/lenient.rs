@@ -58,10 +58,9 @@ pub(crate) fn millis<'de, D: Deserializer<'de>>(de: D) -> Result<Option<i64>, D:
 pub(crate) fn id<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
     Ok(Option::<IdOrNumber>::deserialize(de)?.map(|v| match v {
         IdOrNumber::Text(text) => text,
-        // Integral floats (`42.0`) read as the integer; anything else keeps serde_json's text
-        // (core's float formatting would add kilobytes to the bundle for this rare case).
+        // Integral floats (`42.0`) read as the integer; anything else as JavaScript writes it.
         IdOrNumber::Float(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => (v as i64).to_string(),
-        IdOrNumber::Float(v) => serde_json::Number::from_f64(v).map_or_else(String::new, |n| n.to_string()),
+        IdOrNumber::Float(v) => crate::format::js_number_text(v),
     }))
 }
 

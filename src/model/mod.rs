@@ -4,24 +4,22 @@
 
 mod error;
 pub mod giftoin;
+mod json;
 mod lenient;
 pub mod whalepass;
 
-pub use error::{upstream_message, DecodeError};
+pub use error::{message_in, upstream_message, DecodeError};
+pub(crate) use json::from_js;
+pub use json::{Json, JsonDoc, Kind};
 
-/// Decodes a body that must be a JSON object. serde's derived structs also accept a JSON array
-/// (fields by position), which for a payload of all-optional fields would turn a wrong shape
-/// into an empty value instead of an error.
-///
-/// Decoding goes straight from text: going through `serde_json::Value` would compile a second
-/// deserializer for every model type into the bundle.
-fn decode_object<'a, T: serde::Deserialize<'a>>(body: &'a str) -> Result<T, DecodeError> {
-    if !body.trim_start().starts_with('{') {
-        // Still parse, so broken JSON reports what is broken.
-        serde_json::from_str::<serde::de::IgnoredAny>(body)?;
-        return Err(DecodeError("expected a JSON object".to_owned()));
+/// Decodes a document that must be a JSON object. serde's derived structs also accept an array
+/// (fields by position, or, from a `JsValue`, no fields at all), which for a payload of
+/// all-optional fields would turn a wrong shape into an empty value instead of an error.
+fn decode_object<T: serde::de::DeserializeOwned>(doc: &Json) -> Result<T, DecodeError> {
+    match doc.kind() {
+        Kind::Object => doc.decode(),
+        _ => Err(DecodeError("expected a JSON object".to_owned())),
     }
-    Ok(serde_json::from_str(body)?)
 }
 
 /// Turns an upstream enum value or key into a label: `in_progress` → `In progress`,

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use super::lenient;
-use super::DecodeError;
+use super::{DecodeError, Json, JsonDoc};
 
 /// `GET /players/{playerId}/progress?gameId=G`: a player and their battle-pass progress.
 ///
@@ -38,9 +38,14 @@ impl PlayerProgress {
     /// assert!(PlayerProgress::from_json(r#"{"battlepassProgress":[]}"#).is_err());
     /// ```
     pub fn from_json(body: &str) -> Result<Self, DecodeError> {
-        let progress: Self = super::decode_object(body)?;
+        Self::from_doc(&Json::parse(body)?)
+    }
+
+    /// Decodes a parsed response (what the widgets do, with the browser's `Response.json()`).
+    pub fn from_doc(doc: &Json) -> Result<Self, DecodeError> {
+        let progress: Self = super::decode_object(doc)?;
         match progress.player.is_none() && progress.battlepass_progress.is_none() {
-            true => Err(DecodeError::unexpected(body)),
+            true => Err(DecodeError::unexpected(doc)),
             false => Ok(progress),
         }
     }
@@ -255,9 +260,14 @@ impl Battlepass {
     /// assert!(Battlepass::from_json(r#"{"name":42}"#).is_err());
     /// ```
     pub fn from_json(body: &str) -> Result<Self, DecodeError> {
-        let battlepass: Self = super::decode_object(body)?;
+        Self::from_doc(&Json::parse(body)?)
+    }
+
+    /// Decodes a parsed response.
+    pub fn from_doc(doc: &Json) -> Result<Self, DecodeError> {
+        let battlepass: Self = super::decode_object(doc)?;
         match battlepass.id.is_none() && battlepass.name.is_none() && battlepass.levels.is_empty() {
-            true => Err(DecodeError::unexpected(body)),
+            true => Err(DecodeError::unexpected(doc)),
             false => Ok(battlepass),
         }
     }

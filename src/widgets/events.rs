@@ -15,7 +15,7 @@ use crate::client::ClientError;
 /// use progress_widgets::widgets::events::ProgressEvents;
 /// let body = web_sys::window().unwrap().document().unwrap().body().unwrap();
 /// let events = ProgressEvents::new(body.into());
-/// events.loaded(r#"{"player":{}}"#); // detail: the progress as a plain object
+/// events.loaded(&js_sys::JSON::parse(r#"{"player":{}}"#).unwrap()); // detail: the progress as a plain object
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProgressEvents(EventTarget);
@@ -26,10 +26,9 @@ impl ProgressEvents {
         ProgressEvents(target)
     }
 
-    /// `progress-load`, with the progress as JSON sent it (parsed into a plain object).
-    pub fn loaded(&self, body: &str) {
-        let detail = js_sys::JSON::parse(body).unwrap_or(JsValue::NULL);
-        self.dispatch_later("progress-load", detail);
+    /// `progress-load`, with the progress as the proxy sent it, parsed into a plain object.
+    pub fn loaded(&self, doc: &JsValue) {
+        self.dispatch_later("progress-load", doc.clone());
     }
 
     /// `progress-error`, with `{kind, status?, message}`. Cancellations are not failures.

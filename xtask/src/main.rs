@@ -5,6 +5,8 @@
 //! - `test`: install what is missing and run every test (native, proxy, browser, end to end).
 //! - `build`: write the release package to `pkg/`.
 //! - `size`: print the package's size over the wire (raw, gzip, brotli).
+//! - `bench`: the package's size, then first data paint of each widget against a plain JavaScript
+//!   render of the same answer, in headless Chromium (desktop and a throttled phone, cold and warm).
 //! - `bench-render`: mount → rendered time of a 10,000-level answer in headless Chromium.
 //! - `bench-proxy [--replicas N]`: progress-proxy against nginx under the same load (req/s, p99,
 //!   CPU, RSS); with `--replicas`, N replicas sharing Redis behind nginx against one.
@@ -34,9 +36,10 @@ fn main() -> ExitCode {
         Some("build") => tasks::build().map(|_| ()),
         Some("size") => tasks::size(),
         Some("bench-proxy") => bench::bench_proxy(replicas),
+        Some("bench") => tasks::bench(),
         Some("bench-render") => tasks::bench_render(),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--replicas N] | test | build | size | bench-proxy [--replicas N] | bench-render>");
+            eprintln!("usage: cargo xtask <demo [--replicas N] | test | build | size | bench | bench-proxy [--replicas N] | bench-render>");
             return ExitCode::from(2);
         }
     };

@@ -189,6 +189,23 @@ fn random_hex(bytes: usize) -> Result<String> {
 
 /// `cargo xtask bench-render`: mount → rendered times of big answers in headless Chromium
 /// through the real proxy (`bench/render.mjs`).
+/// `cargo xtask bench`: builds the release package (which prints its size table), then times the
+/// first painted frame with data of each widget against a plain JavaScript render of the same
+/// answer (`bench/first-paint.mjs`).
+pub fn bench() -> Result {
+    let (chromium, _) = setup::browser()?;
+    setup::npm_packages()?;
+    build()?;
+    run(Command::new("cargo").args(["build", "--quiet", "-p", "progress-proxy", "-p", "fake-upstream"]))?;
+    let site = demo_site()?;
+    run(Command::new("node")
+        .arg("bench/first-paint.mjs")
+        .env("PW_CHROMIUM", &chromium)
+        .env("PW_PROXY_BIN", root().join("target/debug/progress-proxy"))
+        .env("PW_FAKE_UPSTREAM_BIN", root().join("target/debug/fake-upstream"))
+        .env("PW_SITE_DIR", &site))
+}
+
 pub fn bench_render() -> Result {
     let (chromium, _) = setup::browser()?;
     build()?;

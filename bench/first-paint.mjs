@@ -1,0 +1,148 @@
+// `cargo xtask bench`: navigation start → the first painted frame with data, for each widget
+// against bench/plain-render.js (a hand-written JavaScript render of the same answer into the same
+// shadow root with the same CSS), in headless Chromium through the real proxy and the fake
+// upstream. Two profiles: this machine as it is, and a phone (4× CPU throttling, 150 ms round
+// trips, 1.6 Mbps down); each with a cold HTTP cache (a new browser context per run) and a warm one
+// (the page loaded once before). Files are served brotli-11 compressed, as a CDN would. Runs
+// alternate between the cases; medians are printed with their ratio. Nothing is asserted: the
+// figures are for closing notes. Run it through the xtask, which builds the package and sets the
+// PW_* variables.
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { join } from "node:path";
+import { brotliCompressSync, constants } from "node:zlib";
+import { launchBrowser, startLiveStack } from "../tests/e2e/support.mjs";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const site = process.env.PW_SITE_DIR;
+const root = new URL("..", import.meta.url).pathname;
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+
+// The page server: pkg/ and the plain renderer, brotli-compressed and cacheable, like a CDN.
+const files = new Map();
+const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
+function serveFile(path, bytes) {
+  files.set(path, { body: brotli(bytes), type: types[path.slice(path.lastIndexOf("."))] ?? "application/octet-stream" });
+}
+for (const name of ["progress-widgets.js", "progress_widgets.js", "progress_widgets_bg.wasm"]) {
+  serveFile(`/pkg/${name}`, readFileSync(join(site, "pkg", name)));
+}
+const css = readFileSync(join(root, "src/widgets/widgets.css"), "utf8");
+serveFile("/bench/plain-render.js", Buffer.from(readFileSync(join(root, "bench/plain-render.js"), "utf8").replace("__WIDGETS_CSS__", JSON.stringify(css))));
+
+const server = createServer((request, response) => {
+  const path = new URL(request.url, "http://x").pathname;
+  const file = files.get(path);
+  if (!file) {
+    response.writeHead(404).end();
+    return;
+  }
+  response.writeHead(200, {
+    "content-type": file.type,
+    "content-encoding": "br",
+    "content-length": file.body.length,
+    "cache-control": path.endsWith(".html") ? "no-store" : "public, max-age=3600",
+  });
+  response.end(file.body);
+});
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+// The proxy is another origin, as in production (the page on the game's site, the proxy on its API).
+const stack = await startLiveStack(site, { ALLOWED_ORIGINS: origin });
+const proxy = stack.proxy.url;
+
+const painted = `<script>
+  window.__paint = () => requestAnimationFrame(() => setTimeout(() => { window.__painted = performance.now(); }));
+</script>`;
+const pages = {
+  "battle pass, widget": `<!doctype html><html lang="en"><meta charset="utf-8">${painted}
+    <script>document.addEventListener("progress-load", () => window.__paint(), { once: true });</script>
+    <battlepass-progress proxy-url="${proxy}" player-id="p-42" game-id="g-1" refresh-interval="0"></battlepass-progress>
+    <script type="module" src="/pkg/progress-widgets.js"></script>`,
+  "battle pass, plain JS": `<!doctype html><html lang="en"><meta charset="utf-8">${painted}
+    <div id="host"></div>
+    <script type="module">
+      import { renderBattlepass } from "/bench/plain-render.js";
+      renderBattlepass(document.getElementById("host"), "${proxy}", "p-42", "g-1").then(window.__paint);
+    </script>`,
+  "collections, widget": `<!doctype html><html lang="en"><meta charset="utf-8">${painted}
+    <script>document.addEventListener("progress-load", () => window.__paint(), { once: true });</script>
+    <collection-progress proxy-url="${proxy}" platform="discord" platform-user-id="123456789012345678" refresh-interval="0"></collection-progress>
+    <script type="module" src="/pkg/progress-widgets.js"></script>`,
+  "collections, plain JS": `<!doctype html><html lang="en"><meta charset="utf-8">${painted}
+    <div id="host"></div>
+    <script type="module">
+      import { renderCollections } from "/bench/plain-render.js";
+      renderCollections(document.getElementById("host"), "${proxy}", "discord", "123456789012345678").then(window.__paint);
+    </script>`,
+};
+for (const [name, html] of Object.entries(pages)) serveFile(`/${encodeURIComponent(name)}.html`, Buffer.from(html));
+
+const profiles = {
+  desktop: null,
+  phone: { cpu: 4, latency: 150, download: 1.6e6 / 8, upload: 750e3 / 8 },
+};
+
+/** Loads one page and returns [first data paint, when the progress request started] in ms. */
+async function measure(context, name, profile) {
+  const page = await context.newPage();
+  try {
+    if (profile) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Network.enable");
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false, latency: profile.latency, downloadThroughput: profile.download, uploadThroughput: profile.upload,
+      });
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile.cpu });
+    }
+    await page.goto(`${origin}/${encodeURIComponent(name)}.html`);
+    await page.waitForFunction(() => window.__painted !== undefined, null, { timeout: 60_000, polling: 20 });
+    return await page.evaluate((proxy) => {
+      const request = performance.getEntriesByType("resource").find((e) => e.name.startsWith(proxy));
+      return [window.__painted, request?.startTime ?? NaN];
+    }, proxy);
+  } finally {
+    await page.close();
+  }
+}
+
+const browser = await launchBrowser();
+try {
+  for (const [profileName, profile] of Object.entries(profiles)) {
+    for (const cache of ["cold", "warm"]) {
+      const times = Object.fromEntries(Object.keys(pages).map((name) => [name, { paint: [], request: [] }]));
+      for (let run = 0; run < RUNS; run++) {
+        // Alternate the order so that neither side always runs first.
+        const names = run % 2 ? Object.keys(pages).reverse() : Object.keys(pages);
+        for (const name of names) {
+          const context = await browser.newContext();
+          try {
+            if (cache === "warm") await measure(context, name, profile);
+            const [paint, request] = await measure(context, name, profile);
+            times[name].paint.push(paint);
+            times[name].request.push(request);
+          } finally {
+            await context.close();
+          }
+        }
+      }
+      console.log(`\n${profileName}, ${cache} cache (median of ${RUNS}; request = when the progress request started)`);
+      for (const widget of ["battle pass", "collections"]) {
+        const ours = times[`${widget}, widget`];
+        const plain = times[`${widget}, plain JS`];
+        const ratio = median(ours.paint) / median(plain.paint);
+        console.log(
+          `  ${widget.padEnd(12)} widget ${median(ours.paint).toFixed(0).padStart(5)} ms (request at ${median(ours.request).toFixed(0).padStart(4)})` +
+          `   plain JS ${median(plain.paint).toFixed(0).padStart(5)} ms (request at ${median(plain.request).toFixed(0).padStart(4)})` +
+          `   ratio ${ratio.toFixed(2)}×`,
+        );
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  stack.stop();
+  server.close();
+}
