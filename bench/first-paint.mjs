@@ -7,7 +7,7 @@
 // alternate between the cases; medians are printed with their ratio. Nothing is asserted: the
 // figures are for closing notes. Run it through the xtask, which builds the package and sets the
 // PW_* variables.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -21,15 +21,17 @@ const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTL
 
 // The page server: pkg/ and the plain renderer, brotli-compressed and cacheable, like a CDN.
 const files = new Map();
-const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
+const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".svg": "image/svg+xml" };
 function serveFile(path, bytes) {
   files.set(path, { body: brotli(bytes), type: types[path.slice(path.lastIndexOf("."))] ?? "application/octet-stream" });
 }
 for (const name of ["progress-widgets.js", "progress_widgets.js", "progress_widgets_bg.wasm"]) {
   serveFile(`/pkg/${name}`, readFileSync(join(site, "pkg", name)));
 }
+// The fixtures' reward and card images.
+for (const name of readdirSync(join(site, "www/img"))) serveFile(`/www/img/${name}`, readFileSync(join(site, "www/img", name)));
 const css = readFileSync(join(root, "src/widgets/widgets.css"), "utf8");
-serveFile("/bench/plain-render.js", Buffer.from(readFileSync(join(root, "bench/plain-render.js"), "utf8").replace("__WIDGETS_CSS__", JSON.stringify(css))));
+serveFile("/bench/plain-render.js", Buffer.from(readFileSync(join(root, "bench/plain-render.js"), "utf8").replace("const CSS = __WIDGETS_CSS__;", `const CSS = ${JSON.stringify(css)};`)));
 
 const server = createServer((request, response) => {
   const path = new URL(request.url, "http://x").pathname;

@@ -2,7 +2,7 @@
 import type { WidgetHandle } from "./progress_widgets.js";
 
 export type { WidgetHandle };
-export { default as init } from "./progress_widgets.js";
+export { default as init, default, initSync } from "./progress_widgets.js";
 
 /** An id: a string, or an integer (kept exact only up to 2^53: pass long ids as strings). */
 export type Id = string | number;

@@ -334,6 +334,8 @@ export function configure(options = {}) {
 }
 
 export { init, mountBattlepass, mountCollections };
+// The rest of wasm-bindgen's API, for `progress_widgets.js` (which re-exports this module).
+export { default, initSync, WidgetHandle } from "./progress_widgets.js";
 
 // In a browser the wasm is ready when this module's import resolves, so `mountBattlepass` works
 // right after `import`; a failed load does not reject the import (elements show it instead). A

@@ -166,6 +166,26 @@ pub fn js_number_text(value: f64) -> String {
     }
 }
 
+/// `text` with its first letter upper-case and the rest lower-case, by Unicode's rules. In the
+/// browser JavaScript applies them: Rust's case tables would add about 25 KB to the wasm.
+///
+/// ```
+/// assert_eq!(progress_widgets::format::capitalize("ÄRGER"), "Ärger");
+/// ```
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    let Some(first) = chars.next() else { return String::new() };
+    #[cfg(target_arch = "wasm32")]
+    {
+        let first = js_sys::JsString::from(first.encode_utf8(&mut [0; 4]) as &str).to_upper_case();
+        String::from(first) + &String::from(js_sys::JsString::from(chars.as_str()).to_lower_case())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect()
+    }
+}
+
 /// The message of a JavaScript exception (an `Error`'s `message`, or the thrown string).
 pub(crate) fn js_error_text(error: &wasm_bindgen::JsValue) -> String {
     use wasm_bindgen::JsCast;
@@ -292,7 +312,18 @@ pub fn duration(millis: i64) -> String {
 /// assert_eq!(progress_widgets::format::percent(1.7), "100%");
 /// ```
 pub fn percent(fraction: f64) -> String {
-    format!("{}%", (fraction.clamp(0.0, 1.0) * 100.0).round() as u8)
+    percent_value(fraction).to_string() + "%"
+}
+
+/// A fraction as a whole percentage, clamped to 0–100 (for `aria-valuenow`). An integer: a float
+/// written by Rust would compile its float formatting into the wasm.
+///
+/// ```
+/// assert_eq!(progress_widgets::format::percent_value(0.666), 67);
+/// assert_eq!(progress_widgets::format::percent_value(f64::NAN), 0);
+/// ```
+pub fn percent_value(fraction: f64) -> u8 {
+    (fraction.clamp(0.0, 1.0) * 100.0).round() as u8
 }
 
 #[cfg(test)]

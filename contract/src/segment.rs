@@ -42,7 +42,9 @@ impl fmt::Display for SegmentError {
             SegmentError::EncodedSeparator => {
                 f.write_str("must not contain percent-encoded slashes, backslashes or dots")
             }
-            SegmentError::InvalidCharacter(c) => write!(f, "must not contain {c:?}"),
+            // `escape_default`, not `{c:?}`: Debug would compile Unicode's printable tables into
+            // the widgets' wasm.
+            SegmentError::InvalidCharacter(c) => write!(f, "must not contain '{}'", c.escape_default()),
         }
     }
 }

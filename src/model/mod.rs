@@ -30,6 +30,7 @@ fn decode_object<T: serde::de::DeserializeOwned>(doc: &Json) -> Result<T, Decode
 /// assert_eq!(progress_widgets::model::humanize("QR"), "QR");
 /// assert_eq!(progress_widgets::model::humanize("rare"), "Rare");
 /// assert_eq!(progress_widgets::model::humanize("LEGENDARY"), "Legendary");
+/// assert_eq!(progress_widgets::model::humanize("ÉPIQUE"), "Épique");
 /// ```
 pub fn humanize(raw: &str) -> String {
     let words = raw.replace(['_', '-'], " ");
@@ -38,9 +39,12 @@ pub fn humanize(raw: &str) -> String {
     if words.len() <= 4 && words.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
         return words.to_owned();
     }
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
-        None => String::new(),
+    if words.is_ascii() {
+        let mut label = words.to_ascii_lowercase();
+        if let Some(first) = label.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        return label;
     }
+    crate::format::capitalize(words)
 }

@@ -418,7 +418,7 @@ fn XpBar(xp: XpSummary) -> impl IntoView {
                 aria-label="Progress to the next level"
                 aria-valuemin="0"
                 aria-valuemax="100"
-                aria-valuenow=(xp.fraction * 100.0).round().to_string()
+                aria-valuenow=format::percent_value(xp.fraction).to_string()
             >
                 <div class="pw-bar-fill" style:width=percent></div>
             </div>

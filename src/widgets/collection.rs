@@ -284,7 +284,7 @@ fn ProgramItem(program: Program) -> impl IntoView {
                     aria-label="Collection progress"
                     aria-valuemin="0"
                     aria-valuemax="100"
-                    aria-valuenow=(fraction * 100.0).round().to_string()
+                    aria-valuenow=format::percent_value(fraction).to_string()
                 >
                     <div class="pw-bar-fill" style:width=format::percent(fraction)></div>
                 </div>
