@@ -87,7 +87,8 @@ const profiles = {
   phone: { cpu: 4, latency: 150, download: 1.6e6 / 8, upload: 750e3 / 8 },
 };
 
-/** Loads one page and returns [first data paint, when the progress request started] in ms. */
+/** Loads one page and returns [first data paint, when the progress request started, when its
+ * answer had arrived] in ms. */
 async function measure(context, name, profile) {
   const page = await context.newPage();
   try {
@@ -103,7 +104,7 @@ async function measure(context, name, profile) {
     await page.waitForFunction(() => window.__painted !== undefined, null, { timeout: 60_000, polling: 20 });
     return await page.evaluate((proxy) => {
       const request = performance.getEntriesByType("resource").find((e) => e.name.startsWith(proxy));
-      return [window.__painted, request?.startTime ?? NaN];
+      return [window.__painted, request?.startTime ?? NaN, request?.responseEnd ?? NaN];
     }, proxy);
   } finally {
     await page.close();
@@ -114,7 +115,7 @@ const browser = await launchBrowser();
 try {
   for (const [profileName, profile] of Object.entries(profiles)) {
     for (const cache of ["cold", "warm"]) {
-      const times = Object.fromEntries(Object.keys(pages).map((name) => [name, { paint: [], request: [] }]));
+      const times = Object.fromEntries(Object.keys(pages).map((name) => [name, { paint: [], request: [], answer: [] }]));
       for (let run = 0; run < RUNS; run++) {
         // Alternate the order so that neither side always runs first.
         const names = run % 2 ? Object.keys(pages).reverse() : Object.keys(pages);
@@ -122,24 +123,22 @@ try {
           const context = await browser.newContext();
           try {
             if (cache === "warm") await measure(context, name, profile);
-            const [paint, request] = await measure(context, name, profile);
+            const [paint, request, answer] = await measure(context, name, profile);
             times[name].paint.push(paint);
             times[name].request.push(request);
+            times[name].answer.push(answer);
           } finally {
             await context.close();
           }
         }
       }
-      console.log(`\n${profileName}, ${cache} cache (median of ${RUNS}; request = when the progress request started)`);
+      console.log(`\n${profileName}, ${cache} cache (medians of ${RUNS}, ms after navigation start: paint = first frame with data; request → answer = the progress request)`);
       for (const widget of ["battle pass", "collections"]) {
         const ours = times[`${widget}, widget`];
         const plain = times[`${widget}, plain JS`];
         const ratio = median(ours.paint) / median(plain.paint);
-        console.log(
-          `  ${widget.padEnd(12)} widget ${median(ours.paint).toFixed(0).padStart(5)} ms (request at ${median(ours.request).toFixed(0).padStart(4)})` +
-          `   plain JS ${median(plain.paint).toFixed(0).padStart(5)} ms (request at ${median(plain.request).toFixed(0).padStart(4)})` +
-          `   ratio ${ratio.toFixed(2)}×`,
-        );
+        const row = (t) => `paint ${median(t.paint).toFixed(0).padStart(5)} (request ${median(t.request).toFixed(0).padStart(4)} → answer ${median(t.answer).toFixed(0).padStart(4)})`;
+        console.log(`  ${widget.padEnd(12)} widget ${row(ours)}   plain JS ${row(plain)}   ratio ${ratio.toFixed(2)}×`);
       }
     }
   }

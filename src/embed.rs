@@ -15,7 +15,6 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use serde::{Deserialize, Deserializer};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
@@ -101,8 +100,6 @@ impl WidgetHandle {
 }
 
 /// Raw options as JavaScript passed them; every field is checked by name below.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
 struct RawOptions {
     proxy_url: Option<OptionValue>,
     player_id: Option<OptionValue>,
@@ -118,6 +115,27 @@ struct RawOptions {
     locale: Option<OptionValue>,
 }
 
+impl RawOptions {
+    /// Reads each option by name from the object (a plain read per name: a serde deserializer
+    /// for eleven fields cost the wasm more than the rest of option checking).
+    fn read(options: &JsValue) -> Self {
+        let get = |name: &str| OptionValue::read(options, name);
+        RawOptions {
+            proxy_url: get("proxyUrl"),
+            player_id: get("playerId"),
+            game_id: get("gameId"),
+            battlepass_id: get("battlepassId"),
+            platform: get("platform"),
+            platform_user_id: get("platformUserId"),
+            program_id: get("programId"),
+            refresh_interval: get("refreshInterval"),
+            refresh: get("refresh"),
+            player_token: get("playerToken"),
+            locale: get("locale"),
+        }
+    }
+}
+
 /// One option's value: text, an integer (ids are often numbers in JS), or something else, which
 /// is reported by name rather than failing the whole object.
 enum OptionValue {
@@ -125,40 +143,19 @@ enum OptionValue {
     Other,
 }
 
-impl<'de> Deserialize<'de> for OptionValue {
-    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OptionValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<OptionValue, E> {
-                Ok(OptionValue::Text(v.to_owned()))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<OptionValue, E> {
-                let integral = v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_991.0;
-                Ok(if integral { OptionValue::Text((v as i64).to_string()) } else { OptionValue::Other })
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<OptionValue, E> {
-                Ok(OptionValue::Text(v.to_string()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<OptionValue, E> {
-                Ok(OptionValue::Text(v.to_string()))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<OptionValue, E> {
-                Ok(OptionValue::Other)
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OptionValue, A::Error> {
-                while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
-                Ok(OptionValue::Other)
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<OptionValue, A::Error> {
-                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                Ok(OptionValue::Other)
-            }
+impl OptionValue {
+    /// `options[name]`; `None` when it is `undefined` or `null`.
+    fn read(options: &JsValue, name: &str) -> Option<Self> {
+        // A getter that throws is a value that is not a string.
+        let Ok(value) = js_sys::Reflect::get(options, &name.into()) else { return Some(OptionValue::Other) };
+        if value.is_undefined() || value.is_null() {
+            return None;
         }
-        de.deserialize_any(Visitor)
+        Some(match (value.as_string(), value.as_f64()) {
+            (Some(text), _) => OptionValue::Text(text),
+            (None, Some(n)) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 => OptionValue::Text((n as i64).to_string()),
+            _ => OptionValue::Other,
+        })
     }
 }
 
@@ -173,9 +170,7 @@ impl Options {
         if !options.is_object() {
             return Err(JsError::new(&format!("{function}: `options` must be an object")));
         }
-        let raw = serde_wasm_bindgen::from_value(options)
-            .map_err(|err| JsError::new(&format!("{function}: invalid options: {err}")))?;
-        Ok(Options { function, raw })
+        Ok(Options { function, raw: RawOptions::read(&options) })
     }
 
     fn error(&self, name: &str, problem: impl std::fmt::Display) -> JsError {
