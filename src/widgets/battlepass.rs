@@ -302,7 +302,7 @@ pub fn BattlepassProgress(
         <section
             class="pw pw-battlepass"
             part="battlepass"
-            aria-live="polite"
+            tabindex="-1"
             data-battlepass-id=move || season_id.get()
         >
             {inline_styles()}
@@ -324,7 +324,8 @@ pub fn BattlepassProgress(
                     </Show>
                     <Show when=move || !track.with(Vec::is_empty)>
                         <h3 class="pw-subtitle">"Levels"</h3>
-                        <ol class="pw-levels">
+                        // It scrolls sideways: focusable, so the keyboard can scroll it too.
+                        <ol class="pw-levels" tabindex="0" aria-label="Levels">
                             // Keyed by identity and content: a level that changes re-renders, the rest stay.
                             <For
                                 each=move || track.get()

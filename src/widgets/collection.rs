@@ -208,7 +208,7 @@ pub fn CollectionProgress(
     });
 
     view! {
-        <section class="pw pw-collections" part="collections" aria-live="polite">
+        <section class="pw pw-collections" part="collections" tabindex="-1">
             {inline_styles()}
             // A new locale rewrites every number and date: render the content again under it.
             {move || {
@@ -259,6 +259,9 @@ fn ProgramItem(program: Program) -> impl IntoView {
         (None, None) => None,
     };
     let cards = program.cards;
+    // Each bar says whose it is and what it counts ("3 of 10 cards"), not just a percentage.
+    let bar_label = program.name.clone().unwrap_or_else(|| "Collection".into()) + " progress";
+    let bar_value = locale.number(collected) + " of " + &locale.number(size) + " cards";
     view! {
         <article class="pw-program" part="program" data-program-id=program.id.clone()>
             <header class="pw-program-head">
@@ -281,7 +284,8 @@ fn ProgramItem(program: Program) -> impl IntoView {
                     class="pw-bar"
                     part="progress-bar"
                     role="progressbar"
-                    aria-label="Collection progress"
+                    aria-label=bar_label
+                    aria-valuetext=bar_value
                     aria-valuemin="0"
                     aria-valuemax="100"
                     aria-valuenow=format::percent_value(fraction).to_string()

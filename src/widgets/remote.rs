@@ -8,6 +8,7 @@ use std::future::Future;
 
 use leptos::callback::UnsyncCallback;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use leptos::task::spawn_local;
 use web_sys::{AbortController, AbortSignal};
 
@@ -171,6 +172,20 @@ pub fn RemoteStatus(
         }
     });
     on_cleanup(stop);
+    // Focus never drops to the page: after Dismiss it moves to the widget, and after a Retry that
+    // succeeds (the error, and its button, go away) it moves to the widget too.
+    let focus_after = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let remember_widget = move |ev: leptos::ev::MouseEvent| {
+        let widget = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest(".pw").ok().flatten());
+        focus_after.set_value(widget.and_then(|w| w.dyn_into().ok()));
+    };
+    Effect::new(move |_| {
+        if error.with(Option::is_none) {
+            if let Some(widget) = focus_after.try_update_value(Option::take).flatten() {
+                let _ = widget.focus();
+            }
+        }
+    });
     view! {
         <Show when=move || !has_data.get() && loading.get() && error.with(Option::is_none)>
             <p class="pw-loading" role="status" aria-busy="true">"Loading " {what} "…"</p>
@@ -181,17 +196,39 @@ pub fn RemoteStatus(
                 class:pw-error-notice=move || has_data.get()
                 class:pw-busy=busy
                 part="error"
-                role="alert"
             >
-                <p class="pw-error-message">
+                // A failure with nothing shown is an alert; a failed background refresh is only a
+                // polite status. The text changes only when the failure does, so a poll that
+                // fails again announces nothing new.
+                <p class="pw-error-message" role=move || if has_data.get() { "status" } else { "alert" }>
                     {move || if has_data.get() { "Couldn't refresh. " } else { "" }}
                     {message}
                 </p>
-                <button type="button" part="retry" class="pw-retry" on:click=move |_| retry.run(()) disabled=move || loading.get()>
-                    {move || if loading.get() { "Retrying…" } else { "Retry" }}
+                <button
+                    type="button"
+                    part="retry"
+                    class="pw-retry"
+                    aria-disabled=move || if loading.get() { "true" } else { "false" }
+                    on:click=move |ev| {
+                        if !loading.get_untracked() {
+                            remember_widget(ev);
+                            retry.run(());
+                        }
+                    }
+                >
+                    "Retry"
                 </button>
                 <Show when=move || has_data.get()>
-                    <button type="button" part="dismiss" class="pw-dismiss" aria-label="Dismiss" on:click=move |_| error.set(None)>
+                    <button
+                        type="button"
+                        part="dismiss"
+                        class="pw-dismiss"
+                        aria-label="Dismiss"
+                        on:click=move |ev| {
+                            remember_widget(ev);
+                            error.set(None);
+                        }
+                    >
                         "×"
                     </button>
                 </Show>

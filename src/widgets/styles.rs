@@ -57,3 +57,62 @@ pub(crate) fn adopt(element: &web_sys::HtmlElement) -> bool {
         true
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::STYLES;
+
+    /// The default light and dark value of a `--_name: var(--pw-name, light-dark(#l, #d))` colour.
+    fn palette(name: &str) -> [&'static str; 2] {
+        let start = STYLES.find(&format!("--_{name}: var(--pw-{name}, light-dark(")).unwrap_or_else(|| panic!("--_{name} is not in the palette"));
+        let rest = &STYLES[start..];
+        let inner = &rest[rest.find("light-dark(").unwrap() + 11..rest.find("))").unwrap()];
+        let (light, dark) = inner.split_once(',').unwrap();
+        [light.trim(), dark.trim()]
+    }
+
+    /// WCAG 2 relative luminance of `#rrggbb`.
+    fn luminance(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[1 + 2 * i..3 + 2 * i], 16).unwrap()) / 255.0;
+            if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn every_text_colour_meets_four_and_a_half_to_one_in_both_schemes() {
+        let mut failures = Vec::new();
+        for scheme in 0..2 {
+            // Text on the widget's two grounds.
+            for text in ["text", "muted", "accent", "success", "danger", "premium", "rare", "epic", "legendary"] {
+                for ground in ["background", "surface"] {
+                    let ratio = contrast(palette(text)[scheme], palette(ground)[scheme]);
+                    if ratio < 4.5 {
+                        failures.push(format!("{text} on {ground} ({}): {ratio:.2}", ["light", "dark"][scheme]));
+                    }
+                }
+            }
+            // Text on a filled badge or button.
+            for (text, fill) in [("accent-text", "accent"), ("premium-text", "premium")] {
+                let ratio = contrast(palette(text)[scheme], palette(fill)[scheme]);
+                if ratio < 4.5 {
+                    failures.push(format!("{text} on {fill} ({}): {ratio:.2}", ["light", "dark"][scheme]));
+                }
+            }
+            // The bar's fill is a UI part: 3:1 against the track it fills.
+            for track in ["surface", "background"] {
+                let ratio = contrast(palette("accent")[scheme], palette(track)[scheme]);
+                if ratio < 3.0 {
+                    failures.push(format!("accent bar on {track}: {ratio:.2}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+}

@@ -234,7 +234,8 @@ async fn answer(fake: &Fake, service: Service, uri: &Uri, headers: &HeaderMap, i
         "flaky-once" if fake.times_asked(uri.path()) == 1 => {
             json_body(StatusCode::INTERNAL_SERVER_ERROR, service.error_body(500, "Temporary failure"))
         }
-        "fail-after-first" if fake.times_asked(uri.path()) > 1 => {
+        // `fail-after-first-N` too, so one upstream serves many first successes.
+        id if id.starts_with("fail-after-first") && fake.times_asked(uri.path()) > 1 => {
             json_body(StatusCode::SERVICE_UNAVAILABLE, service.error_body(503, "Maintenance"))
         }
         "huge" => {

@@ -1,0 +1,115 @@
+// WCAG 2.2 A and AA, checked by axe-core (pinned in package-lock.json) inside the widgets' shadow
+// roots: both widgets, light and dark, 1280 and 390 px wide, with data, while loading, on an
+// error, and with the "couldn't refresh" notice. Any violation fails, with the rule and the nodes.
+// Also: the level track can be reached with the keyboard, and focus never drops to <body> after
+// Retry or Dismiss.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { launchBrowser, startLiveStack } from "./support.mjs";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const AXE = join(ROOT, "node_modules/axe-core/axe.min.js");
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+let stack, browser;
+before(async () => {
+  const site = mkdtempSync(join(tmpdir(), "pw-a11y-site-"));
+  symlinkSync(join(ROOT, "pkg"), join(site, "pkg"));
+  symlinkSync(join(ROOT, "www"), join(site, "www"));
+  writeFileSync(join(site, "index.html"), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>a11y</title>
+    <link rel="icon" href="data:,"><script type="module" src="/pkg/progress-widgets.js"></script></head><body><main></main></body></html>`);
+  stack = await startLiveStack(site, {});
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  stack?.stop();
+});
+
+let opened = 0;
+/** The page with one battle pass and one collection widget for `state`, in `theme`. */
+async function open(width, theme, state) {
+  opened += 1;
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  await page.goto(`${stack.proxy.url}/`);
+  const ids = { data: ["p-42", "123456789012345678"], loading: ["slow", "slow"], error: ["status-500", "status-500"], stale: [`fail-after-first-${opened}`, `fail-after-first-${opened}`] }[state];
+  await page.evaluate(({ theme, ids, state }) => {
+    const main = document.querySelector("main");
+    const refresh = state === "stale" ? "1" : "0";
+    main.innerHTML = `
+      <battlepass-progress theme="${theme}" proxy-url="/" player-id="${ids[0]}" game-id="g-1" refresh-interval="${refresh}"></battlepass-progress>
+      <collection-progress theme="${theme}" proxy-url="/" platform="discord" platform-user-id="${ids[1]}" refresh-interval="${refresh}"></collection-progress>`;
+  }, { theme, ids, state });
+  const shown = {
+    data: ["battlepass-progress .pw-level", "collection-progress .pw-card"],
+    loading: ["battlepass-progress .pw-loading", "collection-progress .pw-loading"],
+    error: ["battlepass-progress .pw-error", "collection-progress .pw-error"],
+    stale: ["battlepass-progress .pw-error-notice", "collection-progress .pw-error-notice"],
+  }[state];
+  for (const selector of shown) await page.locator(selector).first().waitFor({ timeout: 15_000 });
+  return page;
+}
+
+/** axe's violations on the page, one line per rule with its nodes. */
+async function violations(page) {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async (tags) => {
+    // Wait for the bar's transition and any fade to end, so that colours are final.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(" ")} ${n.failureSummary?.split("\n")[1]?.trim() ?? ""}`).join(" | ")}`);
+  }, TAGS);
+  return found;
+}
+
+for (const state of ["data", "loading", "error", "stale"]) {
+  test(`no WCAG 2.2 AA violation: ${state}, light and dark, 1280 and 390 px`, async () => {
+    const problems = [];
+    for (const theme of ["light", "dark"]) {
+      for (const width of [1280, 390]) {
+        const page = await open(width, theme, state);
+        for (const line of await violations(page)) problems.push(`${theme} ${width}px: ${line}`);
+        await page.close();
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+}
+
+test("the level track is reachable with Tab, and focus stays on Retry and returns to the widget after Dismiss", async () => {
+  const page = await open(1280, "light", "data");
+  // Tab through the battle pass: the scrolling level list takes focus.
+  const track = page.locator("battlepass-progress .pw-levels");
+  assert.equal(await track.getAttribute("tabindex"), "0");
+  await track.focus();
+  assert.equal(await page.evaluate(() => document.querySelector("battlepass-progress").shadowRoot.activeElement?.classList.contains("pw-levels")), true);
+  await page.close();
+
+  const failing = await open(1280, "light", "error");
+  const retry = failing.locator("battlepass-progress .pw-error button");
+  await retry.focus();
+  await retry.press("Enter");
+  // Whatever the retry shows next, focus is still inside the widget, never on <body>.
+  await failing.waitForTimeout(300);
+  const focusedInside = await failing.evaluate(() => {
+    const host = document.querySelector("battlepass-progress");
+    return document.activeElement === host && host.shadowRoot.activeElement !== null;
+  });
+  assert.ok(focusedInside, "focus stays in the widget after Retry");
+  await failing.close();
+
+  const stale = await open(1280, "light", "stale");
+  const dismiss = stale.locator("battlepass-progress .pw-dismiss");
+  await dismiss.focus();
+  await dismiss.press("Enter");
+  await stale.waitForTimeout(100);
+  const afterDismiss = await stale.evaluate(() => {
+    const host = document.querySelector("battlepass-progress");
+    return document.activeElement === host ? host.shadowRoot.activeElement?.className ?? "" : document.activeElement?.tagName;
+  });
+  assert.match(afterDismiss, /pw-battlepass/, "focus moves to the widget after Dismiss");
+  await stale.close();
+});
