@@ -25,6 +25,8 @@ export interface BattlepassOptions {
   playerToken?: string;
   /** BCP 47 tag for numbers and dates. */
   locale?: string;
+  /** Colour scheme: set as `data-theme` on `element`; `auto` follows the page's `prefers-color-scheme`. */
+  theme?: "light" | "dark" | "auto";
 }
 
 /** Options of `mountCollections`. */
@@ -41,6 +43,7 @@ export interface CollectionOptions {
   refresh?: number | string;
   playerToken?: string;
   locale?: string;
+  theme?: "light" | "dark" | "auto";
 }
 
 /** `detail` of the `progress-error` event. */

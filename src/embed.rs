@@ -113,6 +113,7 @@ struct RawOptions {
     refresh: Option<OptionValue>,
     player_token: Option<OptionValue>,
     locale: Option<OptionValue>,
+    theme: Option<OptionValue>,
 }
 
 impl RawOptions {
@@ -132,6 +133,7 @@ impl RawOptions {
             refresh: get("refresh"),
             player_token: get("playerToken"),
             locale: get("locale"),
+            theme: get("theme"),
         }
     }
 }
@@ -226,6 +228,18 @@ impl Options {
                 Err(self.error("locale", "must be a BCP 47 language tag such as `en` or `de-DE`"))
             }
             tag => Ok(tag),
+        }
+    }
+
+    /// `light`, `dark` or `auto` (the page's `prefers-color-scheme`); absent leaves the element's
+    /// `data-theme` as the page set it.
+    fn theme(&self) -> Result<Option<&'static str>, JsError> {
+        match self.optional("theme", &self.raw.theme)?.as_deref() {
+            None => Ok(None),
+            Some("light") => Ok(Some("light")),
+            Some("dark") => Ok(Some("dark")),
+            Some("auto") => Ok(Some("auto")),
+            Some(_) => Err(self.error("theme", "must be `light`, `dark` or `auto`")),
         }
     }
 
@@ -379,11 +393,21 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
     let parent = element
         .dyn_into::<HtmlElement>()
         .map_err(|_| JsError::new(&format!("{}: `element` must be an HTML element", I::FUNCTION)))?;
-    let initial = checked::<I>(&Options::read(I::FUNCTION, options)?)?;
+    let options = Options::read(I::FUNCTION, options)?;
+    let initial = checked::<I>(&options)?;
+    // The stylesheet picks its scheme from the `data-theme` of the element the widget is in.
+    let theme = move |parent: &HtmlElement, options: &Options| -> Result<(), JsError> {
+        if let Some(theme) = options.theme()? {
+            let _ = parent.set_attribute("data-theme", theme);
+        }
+        Ok(())
+    };
+    theme(&parent, &options)?;
     let events = ProgressEvents::new(parent.clone().into());
     let adopted = crate::widgets::styles::adopt(&parent);
     // The signals are created inside the widget's owner, so unmounting disposes them.
     let controls = Rc::new(Cell::new(None));
+    let themed = parent.clone();
     let handle = leptos::mount::mount_to(parent, {
         let controls = controls.clone();
         move || {
@@ -399,6 +423,7 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
     let (inputs, refresh_now) = controls.take().expect("the view was built");
     let update: Updater = Box::new(move |options: &Options| {
         let next = checked::<I>(options)?;
+        theme(&themed, options)?;
         inputs.try_update(|current| {
             if *current != next {
                 *current = next;
@@ -411,7 +436,7 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
 
 /// Mounts a battle-pass widget into `element`.
 ///
-/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refreshInterval?, playerToken?, locale?}`
+/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refreshInterval?, playerToken?, locale?, theme?}`
 /// (`refreshInterval`: seconds between background refreshes, `0` for none, default 60, also read
 /// under its old name `refresh`; `playerToken`:
 /// sent to the proxy as `Authorization: Bearer`; `locale`: BCP 47 tag for numbers and dates). Throws an `Error` naming the option that is
@@ -424,7 +449,7 @@ pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHand
 /// Mounts a collection widget into `element`: all of a user's collections, or one with
 /// `programId`.
 ///
-/// `options`: `{proxyUrl, platform, platformUserId, programId?, refreshInterval?, playerToken?, locale?}`. Throws an `Error`
+/// `options`: `{proxyUrl, platform, platformUserId, programId?, refreshInterval?, playerToken?, locale?, theme?}`. Throws an `Error`
 /// naming the option that is missing or invalid. `progress-load` and `progress-error` events are
 /// dispatched on `element`.
 #[wasm_bindgen(js_name = mountCollections)]

@@ -255,6 +255,30 @@ async fn mount_functions_throw_errors_naming_the_bad_option() {
 }
 
 #[wasm_bindgen_test]
+async fn the_theme_option_sets_the_scheme_on_the_element_and_a_bad_one_is_refused() {
+    let root = container();
+    let proxy_url = proxy();
+    let message = thrown_message(mount_battlepass(
+        root.clone().into(),
+        options(&[("proxyUrl", proxy_url.as_str()), ("playerId", "p-42"), ("gameId", "g"), ("theme", "purple")]),
+    ));
+    assert_eq!(message, "mountBattlepass: option `theme` must be `light`, `dark` or `auto`");
+    let handle = mount_battlepass(
+        root.clone().into(),
+        options(&[("proxyUrl", proxy_url.as_str()), ("playerId", "p-42"), ("gameId", "g"), ("theme", "dark")]),
+    )
+    .unwrap();
+    assert_eq!(root.get_attribute("data-theme").as_deref(), Some("dark"));
+    wait_for(&root, ".pw-level").await;
+    let section = root.query_selector(".pw").unwrap().unwrap();
+    let scheme = web_sys::window().unwrap().get_computed_style(&section).unwrap().unwrap().get_property_value("color-scheme").unwrap();
+    assert_eq!(scheme, "dark");
+    handle.update(options(&[("proxyUrl", proxy_url.as_str()), ("playerId", "p-42"), ("gameId", "g"), ("theme", "light")])).unwrap();
+    assert_eq!(root.get_attribute("data-theme").as_deref(), Some("light"));
+    handle.unmount();
+}
+
+#[wasm_bindgen_test]
 async fn a_dropped_handle_does_not_unmount_the_widget() {
     // wasm-bindgen frees handles JavaScript has garbage-collected; the widget must stay.
     let root = container();

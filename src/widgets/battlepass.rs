@@ -5,6 +5,7 @@
 //! functions (tested natively), then the components that render them.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use leptos::callback::UnsyncCallback;
 
@@ -298,6 +299,23 @@ pub fn BattlepassProgress(
     let challenges = Memo::new(move |previous| keyed(bp().challenges, |c| c.id.clone(), previous));
     let is_empty = move || progress.has_data() && track.with(Vec::is_empty) && challenges.with(Vec::is_empty);
 
+    // The current level is scrolled to the middle of the track once, when the track first shows
+    // (at 390 px it would otherwise start off-screen); never again, so a player's own scrolling
+    // is never undone by a refresh. Only the track scrolls, never the page.
+    let levels_list = NodeRef::<leptos::html::Ol>::new();
+    Effect::new(move |centred: Option<bool>| {
+        if centred == Some(true) || track.with(Vec::is_empty) {
+            return centred.unwrap_or(false);
+        }
+        let Some(list) = levels_list.get() else { return false };
+        if let Some(current) = list.query_selector(".pw-current").ok().flatten() {
+            // The list is the levels' offset parent (`position: relative` in the stylesheet).
+            let current: web_sys::HtmlElement = current.unchecked_into();
+            list.set_scroll_left(current.offset_left() - (list.client_width() - current.offset_width()) / 2);
+        }
+        true
+    });
+
     view! {
         <section
             class="pw pw-battlepass"
@@ -325,7 +343,7 @@ pub fn BattlepassProgress(
                     <Show when=move || !track.with(Vec::is_empty)>
                         <h3 class="pw-subtitle">"Levels"</h3>
                         // It scrolls sideways: focusable, so the keyboard can scroll it too.
-                        <ol class="pw-levels" tabindex="0" aria-label="Levels">
+                        <ol class="pw-levels" tabindex="0" aria-label="Levels" node_ref=levels_list>
                             // Keyed by identity and content: a level that changes re-renders, the rest stay.
                             <For
                                 each=move || track.get()

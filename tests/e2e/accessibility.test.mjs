@@ -5,7 +5,7 @@
 // Retry or Dismiss.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchBrowser, startLiveStack } from "./support.mjs";
@@ -72,6 +72,11 @@ for (const state of ["data", "loading", "error", "stale"]) {
       for (const width of [1280, 390]) {
         const page = await open(width, theme, state);
         for (const line of await violations(page)) problems.push(`${theme} ${width}px: ${line}`);
+        // A picture of each widget in each theme, width and state, to look at (target/e2e/).
+        mkdirSync(join(ROOT, "target/e2e"), { recursive: true });
+        for (const element of ["battlepass-progress", "collection-progress"]) {
+          await page.locator(element).screenshot({ path: join(ROOT, "target/e2e", `${element}-${state}-${theme}-${width}.png`) });
+        }
         await page.close();
       }
     }
@@ -112,4 +117,29 @@ test("the level track is reachable with Tab, and focus stays on Retry and return
   });
   assert.match(afterDismiss, /pw-battlepass/, "focus moves to the widget after Dismiss");
   await stale.close();
+});
+
+test("at 390 px the current level is scrolled into the middle of the track once, and a refresh leaves the player's scrolling alone", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
+  await page.goto(`${stack.proxy.url}/`);
+  await page.evaluate(() => {
+    document.querySelector("main").innerHTML = `<battlepass-progress proxy-url="/" player-id="p-42" game-id="g-1" refresh-interval="0"></battlepass-progress>`;
+  });
+  await page.locator("battlepass-progress .pw-current").waitFor();
+  const place = () => page.evaluate(() => {
+    const root = document.querySelector("battlepass-progress").shadowRoot;
+    const list = root.querySelector(".pw-levels").getBoundingClientRect();
+    const current = root.querySelector(".pw-current").getBoundingClientRect();
+    return { scrolled: root.querySelector(".pw-levels").scrollLeft, left: current.left - list.left, right: list.right - current.right, pageX: window.scrollX };
+  });
+  const first = await place();
+  assert.ok(first.scrolled > 0, `the track scrolled to the current level: ${JSON.stringify(first)}`);
+  assert.ok(first.left >= 0 && first.right >= 0, `the current level is fully visible: ${JSON.stringify(first)}`);
+  assert.equal(first.pageX, 0, "only the track scrolls, never the page");
+  // The player scrolls back to the start; a refresh must not undo it.
+  await page.evaluate(() => { document.querySelector("battlepass-progress").shadowRoot.querySelector(".pw-levels").scrollLeft = 0; });
+  await page.evaluate(() => document.querySelector("battlepass-progress").refresh());
+  await page.waitForTimeout(200);
+  assert.equal((await place()).scrolled, 0);
+  await page.close();
 });
