@@ -305,6 +305,68 @@ pub fn duration(millis: i64) -> String {
     }
 }
 
+/// What a countdown shows `left_ms` before its end, and in how many milliseconds the text next
+/// changes: whole minutes while an hour or more is left, then seconds; `Ended` (and no next
+/// change) at the end.
+///
+/// ```
+/// use progress_widgets::format::countdown;
+/// assert_eq!(countdown(93_784_000), ("1d 2h left".to_owned(), Some(4_000)));
+/// assert_eq!(countdown(125_500), ("2m 6s left".to_owned(), Some(500))); // whole seconds, rounded up
+/// assert_eq!(countdown(0), ("Ended".to_owned(), None));
+/// ```
+pub fn countdown(left_ms: i64) -> (String, Option<i64>) {
+    if left_ms <= 0 {
+        return ("Ended".into(), None);
+    }
+    if left_ms >= 3_600_000 {
+        let next = match left_ms % 60_000 {
+            0 => 60_000,
+            rest => rest,
+        };
+        return (duration(left_ms) + " left", Some(next));
+    }
+    let seconds = (left_ms + 999) / 1000;
+    let (m, s) = (seconds / 60, seconds % 60);
+    let text = match (m, s) {
+        (0, s) => s.to_string() + "s",
+        (m, 0) => m.to_string() + "m",
+        (m, s) => m.to_string() + "m " + &s.to_string() + "s",
+    };
+    let next = match left_ms % 1000 {
+        0 => 1000,
+        rest => rest,
+    };
+    (text + " left", Some(next))
+}
+
+/// The instant an ISO-8601 timestamp names, in ms since the epoch (the browser parses it; natively
+/// there is no parser and the answer is `None`).
+pub fn iso_millis(iso: &str) -> Option<i64> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let millis = js_sys::Date::parse(iso);
+        millis.is_finite().then_some(millis as i64)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = iso;
+        None
+    }
+}
+
+/// An instant as ISO-8601 (`2026-12-15T00:00:00.000Z`), for `<time datetime>`.
+pub fn millis_iso(millis: i64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64)).to_iso_string().into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        millis_date(millis) + "T00:00:00.000Z"
+    }
+}
+
 /// A percentage for display, clamped to 0–100 and rounded.
 ///
 /// ```

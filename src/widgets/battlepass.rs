@@ -16,6 +16,7 @@ use super::styles::inline_styles;
 use super::{image_src, keyed};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::format::{self, Locale};
+use crate::widgets::countdown::Countdown;
 use crate::model::whalepass::{Battlepass, BattlepassProgress as Progress, Challenge, Level, PlayerProgress, Reward};
 
 /// Where a level stands for the player.
@@ -387,11 +388,16 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl 
         move || season.data.with(|s| s.as_ref().and_then(|s| s.premium_price)).map(|p| format!("Premium {}", locale.number(p)))
     };
     let player = move || progress.data.with(|p| p.as_ref().and_then(|p| p.player.clone()));
+    // The season's end, counted down live.
+    let season_end = move || {
+        season.data.with(|s| s.as_ref().filter(|s| s.no_time_limit != Some(true)).and_then(|s| s.end_date.as_deref().and_then(format::iso_millis)))
+    };
     view! {
         <header class="pw-header" part="header">
             <h2 class="pw-title">{name}</h2>
             <p class="pw-meta">
                 {move || dates().map(|d| view! { <span class="pw-dates">{d}</span> })}
+                {move || season_end().map(|end| view! { <Countdown end /> })}
                 {move || price().map(|p| view! { <span class="pw-price">{p}</span> })}
             </p>
             {move || player().map(|player| {

@@ -14,6 +14,7 @@ use super::remote::{load_on_change, Remote, RemoteStatus};
 use super::styles::inline_styles;
 use super::{image_src, keyed};
 use crate::client::{ProxyClient, ProxyUrl};
+use crate::widgets::countdown::Countdown;
 use crate::format::{self, Locale};
 use crate::model::giftoin::{Card, CollectionReward, Program, ProgramStatus, Rarity, ViewType};
 
@@ -88,9 +89,21 @@ pub fn completion(program: &Program) -> f64 {
 /// assert_eq!(time_left(&program, 0).as_deref(), Some("7d left"));
 /// ```
 pub fn time_left(program: &Program, now_ms: i64) -> Option<String> {
+    Some(format::countdown(ends_at(program, now_ms)? - now_ms).0)
+}
+
+/// When a program ends, in ms since the epoch: `timeLeft` counted from now (it was measured when
+/// the answer was made), else its end date.
+///
+/// ```
+/// use progress_widgets::model::giftoin::Program;
+/// use progress_widgets::widgets::collection::ends_at;
+/// assert_eq!(ends_at(&Program { time_left: Some(5_000), ..Default::default() }, 1_000), Some(6_000));
+/// assert_eq!(ends_at(&Program::default(), 1_000), None);
+/// ```
+pub fn ends_at(program: &Program, now_ms: i64) -> Option<i64> {
     let end = program.duration.as_ref().and_then(|d| d.end.as_ref()).and_then(|e| e.date);
-    let left = program.time_left.or_else(|| end.map(|end| end - now_ms))?;
-    Some(if left <= 0 { "Ended".into() } else { format!("{} left", format::duration(left)) })
+    program.time_left.map(|left| now_ms + left).or(end)
 }
 
 /// A card's owned state: `isOwned`, else a positive quantity.
@@ -248,7 +261,7 @@ fn ProgramItem(program: Program) -> impl IntoView {
     let locale = expect_context::<Locale>();
     let (collected, size) = collected_of(&program);
     let fraction = completion(&program);
-    let left = time_left(&program, now);
+    let end_at = ends_at(&program, now);
     let duration = program.duration.clone().unwrap_or_default();
     let starts = duration.start.and_then(|s| s.date).and_then(|ms| locale.millis_date(ms));
     let ends = duration.end.and_then(|e| e.date).and_then(|ms| locale.millis_date(ms));
@@ -272,7 +285,7 @@ fn ProgramItem(program: Program) -> impl IntoView {
                     <h2 class="pw-title">{program.name.unwrap_or_else(|| "Collection".into())}</h2>
                     <p class="pw-meta">
                         {program.status.map(|status| view! { <span class=status_class(&status)>{status.label()}</span> })}
-                        {left.map(|left| view! { <span class="pw-time-left">{left}</span> })}
+                        {end_at.map(|end| view! { <Countdown end /> })}
                         {window.map(|w| view! { <span class="pw-dates">{w}</span> })}
                         {program.environment.filter(|e| e != "production").map(|e| view! { <span class="pw-badge pw-env">{e}</span> })}
                     </p>

@@ -2,6 +2,7 @@
 
 pub mod battlepass;
 pub mod collection;
+pub mod countdown;
 pub mod events;
 pub mod polling;
 pub mod remote;

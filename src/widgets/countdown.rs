@@ -1,0 +1,41 @@
+//! A countdown that keeps counting: the time left until an instant, in a `<time datetime>`,
+//! updated each minute, and each second in the last hour.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::format;
+
+/// The time left until `end` (ms since the epoch): "6d 23h left", "42m left", "12s left",
+/// "Ended". It schedules its next change itself (one timer, cleared when it is removed).
+///
+/// ```no_run
+/// use leptos::prelude::*;
+/// use progress_widgets::widgets::countdown::Countdown;
+/// let end = js_sys::Date::now() as i64 + 3_600_000;
+/// let _ = view! { <Countdown end /> };
+/// ```
+#[component]
+pub fn Countdown(
+    /// The end, in ms since the epoch.
+    end: i64,
+) -> impl IntoView {
+    let left = move || end - js_sys::Date::now() as i64;
+    let text = RwSignal::new(format::countdown(left()).0);
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    // Each tick schedules the next at the moment the text will change.
+    fn schedule(end: i64, text: RwSignal<String>, timer: StoredValue<Option<TimeoutHandle>>) {
+        let (now_text, next) = format::countdown(end - js_sys::Date::now() as i64);
+        text.try_set(now_text);
+        if let Some(next) = next {
+            let handle = set_timeout_with_handle(move || schedule(end, text, timer), Duration::from_millis(next as u64 + 5));
+            timer.try_set_value(handle.ok());
+        }
+    }
+    schedule(end, text, timer);
+    on_cleanup(move || {
+        timer.try_update_value(|t| t.take().map(|t| t.clear()));
+    });
+    view! { <time class="pw-time-left" datetime=format::millis_iso(end)>{text}</time> }
+}
