@@ -296,6 +296,20 @@ pub fn BattlepassProgress(
 
     let bp = move || progress.data.with(|p| p.as_ref().and_then(|p| p.battlepass_progress.clone()).unwrap_or_default());
     let xp = Memo::new(move |_| progress.has_data().then(|| xp_summary(&bp())));
+    // What a screen reader hears: one line when the progress first shows, "Level 4 reached" when a
+    // refresh brings a new level, and nothing for a refresh that changes nothing.
+    let announcement = Memo::new(move |previous: Option<&(f64, String)>| {
+        // No progress (loading, or another player's on the way): the next one gets a summary.
+        let Some(xp) = xp.get() else { return (0.0, String::new()) };
+        let locale = Locale::new(locale.get_untracked());
+        match previous {
+            Some((level, text)) if !text.is_empty() && xp.level > *level => {
+                (xp.level, "Level ".to_owned() + &locale.number(xp.level) + " reached")
+            }
+            Some((_, text)) if !text.is_empty() => (xp.level, text.clone()),
+            _ => (xp.level, "Level ".to_owned() + &locale.number(xp.level) + ", " + &locale.number(xp.current_exp) + " XP"),
+        }
+    });
     let track = Memo::new(move |previous| keyed(level_track(&bp()), |step| step.level.id.clone(), previous));
     let challenges = Memo::new(move |previous| keyed(bp().challenges, |c| c.id.clone(), previous));
     let is_empty = move || progress.has_data() && track.with(Vec::is_empty) && challenges.with(Vec::is_empty);
@@ -330,6 +344,7 @@ pub fn BattlepassProgress(
                 provide_context(Locale::new(locale.get()));
                 view! {
                     <Header progress season />
+                    <p class="pw-sr" role="status">{move || announcement.with(|(_, text)| text.clone())}</p>
                     <RemoteStatus
                         has_data=Signal::derive(move || progress.has_data())
                         loading=progress.loading

@@ -143,3 +143,31 @@ test("at 390 px the current level is scrolled into the middle of the track once,
   assert.equal((await place()).scrolled, 0);
   await page.close();
 });
+
+test("screen readers hear one line on first load, 'Level 4 reached' on a level-up, and nothing for an unchanged refresh", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${stack.proxy.url}/`);
+  await page.evaluate(() => {
+    document.querySelector("main").innerHTML = `<battlepass-progress proxy-url="/" player-id="level-up-after-first" game-id="g-1" locale="en-US" refresh-interval="0"></battlepass-progress>`;
+  });
+  await page.locator("battlepass-progress .pw-level").first().waitFor();
+  const live = page.locator("battlepass-progress p.pw-sr[role=status]");
+  assert.equal(await live.textContent(), "Level 3, 2,750 XP");
+  // The widget itself is not a live region: only this line is.
+  assert.equal(await page.locator("battlepass-progress [aria-live]").count(), 0);
+  await page.evaluate(() => document.querySelector("battlepass-progress").refresh());
+  assert.equal(await live.textContent(), "Level 4 reached");
+  const changes = await page.evaluate(async () => {
+    const target = document.querySelector("battlepass-progress").shadowRoot.querySelector("p.pw-sr[role=status]");
+    let count = 0;
+    const observer = new MutationObserver((records) => { count += records.length; });
+    observer.observe(target, { subtree: true, characterData: true, childList: true });
+    await document.querySelector("battlepass-progress").refresh();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    observer.disconnect();
+    return count;
+  });
+  assert.equal(changes, 0, "an unchanged refresh announces nothing");
+  assert.equal(await live.textContent(), "Level 4 reached");
+  await page.close();
+});
