@@ -1,5 +1,5 @@
 // WCAG 2.2 A and AA, checked by axe-core (pinned in package-lock.json) inside the widgets' shadow
-// roots: both widgets, light and dark, 1280 and 390 px wide, with data, while loading, on an
+// roots: both widgets, light, dark and auto (under both prefers-color-scheme), 1280 and 390 px wide, with data, while loading, on an
 // error, and with the "couldn't refresh" notice. Any violation fails, with the rule and the nodes.
 // Also: the level track can be reached with the keyboard, and focus never drops to <body> after
 // Retry or Dismiss.
@@ -33,7 +33,10 @@ let opened = 0;
 /** The page with one battle pass and one collection widget for `state`, in `theme`. */
 async function open(width, theme, state) {
   opened += 1;
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  // `auto-dark` and `auto-light`: theme="auto" under each `prefers-color-scheme`.
+  const [attribute, scheme] = theme.startsWith("auto-") ? ["auto", theme.slice(5)] : [theme, "light"];
+  theme = attribute;
+  const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: scheme });
   await page.goto(`${stack.proxy.url}/`);
   const ids = { data: ["p-42", "123456789012345678"], loading: ["slow", "slow"], error: ["status-500", "status-500"], stale: [`fail-after-first-${opened}`, `fail-after-first-${opened}`] }[state];
   await page.evaluate(({ theme, ids, state }) => {
@@ -66,9 +69,9 @@ async function violations(page) {
 }
 
 for (const state of ["data", "loading", "error", "stale"]) {
-  test(`no WCAG 2.2 AA violation: ${state}, light and dark, 1280 and 390 px`, async () => {
+  test(`no WCAG 2.2 AA violation: ${state}, light, dark and auto (both schemes), 1280 and 390 px`, async () => {
     const problems = [];
-    for (const theme of ["light", "dark"]) {
+    for (const theme of ["light", "dark", "auto-light", "auto-dark"]) {
       for (const width of [1280, 390]) {
         const page = await open(width, theme, state);
         for (const line of await violations(page)) problems.push(`${theme} ${width}px: ${line}`);
