@@ -55,30 +55,26 @@ const origin = `http://127.0.0.1:${server.address().port}`;
 const stack = await startLiveStack(site, { ALLOWED_ORIGINS: origin });
 const proxy = stack.proxy.url;
 
-const painted = `<script>
+// Each page marks the frame after its data is in the DOM: the widget's after `progress-load`, the
+// plain render's after its promise settles.
+const pageHtml = (body) => `<!doctype html><html lang="en"><meta charset="utf-8"><script>
   window.__paint = () => requestAnimationFrame(() => setTimeout(() => { window.__painted = performance.now(); }));
-</script>`;
+</script>${body}`;
+const widgetPage = (element) => pageHtml(`
+    <script>document.addEventListener("progress-load", () => window.__paint(), { once: true });</script>
+    ${element}
+    <script type="module" src="/pkg/progress-widgets.js"></script>`);
+const plainPage = (render, args) => pageHtml(`
+    <div id="host"></div>
+    <script type="module">
+      import { ${render} } from "/bench/plain-render.js";
+      ${render}(document.getElementById("host"), "${proxy}", ${args}).then(window.__paint);
+    </script>`);
 const pages = {
-  "battle pass, widget": `<!doctype html><html lang="en"><meta charset="utf-8">${painted}
-    <script>document.addEventListener("progress-load", () => window.__paint(), { once: true });</script>
-    <battlepass-progress proxy-url="${proxy}" player-id="p-42" game-id="g-1" refresh-interval="0"></battlepass-progress>
-    <script type="module" src="/pkg/progress-widgets.js"></script>`,
-  "battle pass, plain JS": `<!doctype html><html lang="en"><meta charset="utf-8">${painted}
-    <div id="host"></div>
-    <script type="module">
-      import { renderBattlepass } from "/bench/plain-render.js";
-      renderBattlepass(document.getElementById("host"), "${proxy}", "p-42", "g-1").then(window.__paint);
-    </script>`,
-  "collections, widget": `<!doctype html><html lang="en"><meta charset="utf-8">${painted}
-    <script>document.addEventListener("progress-load", () => window.__paint(), { once: true });</script>
-    <collection-progress proxy-url="${proxy}" platform="discord" platform-user-id="123456789012345678" refresh-interval="0"></collection-progress>
-    <script type="module" src="/pkg/progress-widgets.js"></script>`,
-  "collections, plain JS": `<!doctype html><html lang="en"><meta charset="utf-8">${painted}
-    <div id="host"></div>
-    <script type="module">
-      import { renderCollections } from "/bench/plain-render.js";
-      renderCollections(document.getElementById("host"), "${proxy}", "discord", "123456789012345678").then(window.__paint);
-    </script>`,
+  "battle pass, widget": widgetPage(`<battlepass-progress proxy-url="${proxy}" player-id="p-42" game-id="g-1" refresh-interval="0"></battlepass-progress>`),
+  "battle pass, plain JS": plainPage("renderBattlepass", `"p-42", "g-1"`),
+  "collections, widget": widgetPage(`<collection-progress proxy-url="${proxy}" platform="discord" platform-user-id="123456789012345678" refresh-interval="0"></collection-progress>`),
+  "collections, plain JS": plainPage("renderCollections", `"discord", "123456789012345678"`),
 };
 for (const [name, html] of Object.entries(pages)) serveFile(`/${encodeURIComponent(name)}.html`, Buffer.from(html));
 

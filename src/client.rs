@@ -7,13 +7,11 @@ use std::fmt;
 
 use gloo_net::http::Request;
 use progress_contract::ProxyRoute;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortSignal, RequestCredentials};
 
 use crate::model::giftoin::Program;
 use crate::model::whalepass::{Battlepass, PlayerProgress};
-use wasm_bindgen::JsValue;
-
 use crate::model::{from_js, upstream_message, DecodeError, Json};
 use crate::widgets::events::ProgressEvents;
 
@@ -292,10 +290,7 @@ impl ProxyClient {
         route.check().map_err(|err| ClientError::InvalidRequest(err.to_string()))?;
         let url = self.base.url(route);
         let response: web_sys::Response = match take_early(&url, self.player_token.as_deref(), abort) {
-            Some(early) => wasm_bindgen_futures::JsFuture::from(early)
-                .await
-                .map_err(|err| if abort.aborted() { ClientError::Aborted } else { ClientError::Network(crate::format::js_error_text(&err)) })?
-                .unchecked_into(),
+            Some(early) => settle(Ok(early), abort).await?.unchecked_into(),
             None => {
                 let mut request = Request::get(&url);
                 if let Some(token) = &self.player_token {
@@ -312,10 +307,10 @@ impl ProxyClient {
             }
         };
         if response.ok() {
-            return read_body(response.json(), abort).await;
+            return settle(response.json(), abort).await;
         }
         // Read the error body in every case, so the response is finished and its connection free.
-        let body = read_body(response.text(), abort).await?.as_string().unwrap_or_default();
+        let body = settle(response.text(), abort).await?.as_string().unwrap_or_default();
         let status = response.status();
         if status == 503 {
             let retry_after = response.headers().get("retry-after").ok().flatten();
@@ -331,17 +326,18 @@ impl ProxyClient {
     }
 }
 
-/// Reads a body with `Response.json()` (the browser parses it; the models read the parsed object)
-/// or `Response.text()`.
-async fn read_body(promise: Result<js_sys::Promise, JsValue>, abort: &AbortSignal) -> Result<JsValue, ClientError> {
+/// Awaits a promise of the fetch: an early request's response, or a body read with
+/// `Response.json()` (the browser parses it; the models read the parsed object) or
+/// `Response.text()`.
+async fn settle(promise: Result<js_sys::Promise, JsValue>, abort: &AbortSignal) -> Result<JsValue, ClientError> {
     let read = match promise {
         Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
         Err(err) => Err(err),
     };
     read.map_err(|err| match () {
         _ if abort.aborted() => ClientError::Aborted,
-        // A body that is not JSON rejects with a `SyntaxError`; a connection lost while reading
-        // it, with a `TypeError`.
+        // A body that is not JSON rejects with a `SyntaxError`; a failed request or a connection
+        // lost while reading, with a `TypeError`.
         _ if err.dyn_ref::<js_sys::SyntaxError>().is_some() => {
             ClientError::Decode(crate::format::js_error_text(&err))
         }

@@ -395,14 +395,7 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
         .map_err(|_| JsError::new(&format!("{}: `element` must be an HTML element", I::FUNCTION)))?;
     let options = Options::read(I::FUNCTION, options)?;
     let initial = checked::<I>(&options)?;
-    // The stylesheet picks its scheme from the `data-theme` of the element the widget is in.
-    let theme = move |parent: &HtmlElement, options: &Options| -> Result<(), JsError> {
-        if let Some(theme) = options.theme()? {
-            let _ = parent.set_attribute("data-theme", theme);
-        }
-        Ok(())
-    };
-    theme(&parent, &options)?;
+    apply_theme(&parent, &options)?;
     let events = ProgressEvents::new(parent.clone().into());
     let adopted = crate::widgets::styles::adopt(&parent);
     // The signals are created inside the widget's owner, so unmounting disposes them.
@@ -423,7 +416,7 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
     let (inputs, refresh_now) = controls.take().expect("the view was built");
     let update: Updater = Box::new(move |options: &Options| {
         let next = checked::<I>(options)?;
-        theme(&themed, options)?;
+        apply_theme(&themed, options)?;
         inputs.try_update(|current| {
             if *current != next {
                 *current = next;
@@ -432,6 +425,15 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
         Ok(())
     });
     Ok(WidgetHandle::keep(I::FUNCTION, Mounted { _view: Box::new(handle), refresh_now, update }))
+}
+
+/// Sets the `theme` option, if given, as `data-theme` on the element the widget is in: the
+/// stylesheet picks its scheme from there.
+fn apply_theme(parent: &HtmlElement, options: &Options) -> Result<(), JsError> {
+    if let Some(theme) = options.theme()? {
+        let _ = parent.set_attribute("data-theme", theme);
+    }
+    Ok(())
 }
 
 /// Mounts a battle-pass widget into `element`.

@@ -173,6 +173,13 @@ pub fn js_number_text(value: f64) -> String {
 /// assert_eq!(progress_widgets::format::capitalize("ÄRGER"), "Ärger");
 /// ```
 pub fn capitalize(text: &str) -> String {
+    if text.is_ascii() {
+        let mut capitalized = text.to_ascii_lowercase();
+        if let Some(first) = capitalized.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        return capitalized;
+    }
     let mut chars = text.chars();
     let Some(first) = chars.next() else { return String::new() };
     #[cfg(target_arch = "wasm32")]
@@ -356,6 +363,10 @@ pub fn iso_millis(iso: &str) -> Option<i64> {
 }
 
 /// An instant as ISO-8601 (`2026-12-15T00:00:00.000Z`), for `<time datetime>`.
+///
+/// ```
+/// assert_eq!(progress_widgets::format::millis_iso(1_765_757_045_006), "2025-12-15T00:04:05.006Z");
+/// ```
 pub fn millis_iso(millis: i64) -> String {
     #[cfg(target_arch = "wasm32")]
     {
@@ -363,7 +374,9 @@ pub fn millis_iso(millis: i64) -> String {
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        millis_date(millis) + "T00:00:00.000Z"
+        let of_day = millis.rem_euclid(86_400_000);
+        let (h, m, s, ms) = (of_day / 3_600_000, of_day / 60_000 % 60, of_day / 1000 % 60, of_day % 1000);
+        format!("{}T{h:02}:{m:02}:{s:02}.{ms:03}Z", millis_date(millis))
     }
 }
 

@@ -39,12 +39,5 @@ pub fn humanize(raw: &str) -> String {
     if words.len() <= 4 && words.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
         return words.to_owned();
     }
-    if words.is_ascii() {
-        let mut label = words.to_ascii_lowercase();
-        if let Some(first) = label.get_mut(..1) {
-            first.make_ascii_uppercase();
-        }
-        return label;
-    }
     crate::format::capitalize(words)
 }

@@ -302,13 +302,13 @@ pub fn BattlepassProgress(
         // No progress (loading, or another player's on the way): the next one gets a summary.
         let Some(xp) = xp.get() else { return (0.0, String::new()) };
         let locale = Locale::new(locale.get_untracked());
-        match previous {
-            Some((level, text)) if !text.is_empty() && xp.level > *level => {
-                (xp.level, "Level ".to_owned() + &locale.number(xp.level) + " reached")
-            }
-            Some((_, text)) if !text.is_empty() => (xp.level, text.clone()),
-            _ => (xp.level, "Level ".to_owned() + &locale.number(xp.level) + ", " + &locale.number(xp.current_exp) + " XP"),
-        }
+        let level = || "Level ".to_owned() + &locale.number(xp.level);
+        let text = match previous {
+            Some((before, text)) if !text.is_empty() && xp.level > *before => level() + " reached",
+            Some((_, text)) if !text.is_empty() => text.clone(),
+            _ => level() + ", " + &locale.number(xp.current_exp) + " XP",
+        };
+        (xp.level, text)
     });
     let track = Memo::new(move |previous| keyed(level_track(&bp()), |step| step.level.id.clone(), previous));
     let challenges = Memo::new(move |previous| keyed(bp().challenges, |c| c.id.clone(), previous));

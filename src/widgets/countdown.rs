@@ -21,8 +21,7 @@ pub fn Countdown(
     /// The end, in ms since the epoch.
     end: i64,
 ) -> impl IntoView {
-    let left = move || end - js_sys::Date::now() as i64;
-    let text = RwSignal::new(format::countdown(left()).0);
+    let text = RwSignal::new(String::new());
     let timer = StoredValue::new(None::<TimeoutHandle>);
     // Each tick schedules the next at the moment the text will change.
     fn schedule(end: i64, text: RwSignal<String>, timer: StoredValue<Option<TimeoutHandle>>) {

@@ -88,30 +88,24 @@ mod tests {
     #[test]
     fn every_text_colour_meets_four_and_a_half_to_one_in_both_schemes() {
         let mut failures = Vec::new();
-        for scheme in 0..2 {
+        for (scheme, name) in ["light", "dark"].into_iter().enumerate() {
+            let mut check = |front: &str, back: &str, least: f64| {
+                let ratio = contrast(palette(front)[scheme], palette(back)[scheme]);
+                if ratio < least {
+                    failures.push(format!("{front} on {back} ({name}): {ratio:.2}, needs {least}"));
+                }
+            };
             // Text on the widget's two grounds.
             for text in ["text", "muted", "accent", "success", "danger", "premium", "rare", "epic", "legendary"] {
-                for ground in ["background", "surface"] {
-                    let ratio = contrast(palette(text)[scheme], palette(ground)[scheme]);
-                    if ratio < 4.5 {
-                        failures.push(format!("{text} on {ground} ({}): {ratio:.2}", ["light", "dark"][scheme]));
-                    }
-                }
+                check(text, "background", 4.5);
+                check(text, "surface", 4.5);
             }
             // Text on a filled badge or button.
-            for (text, fill) in [("accent-text", "accent"), ("premium-text", "premium")] {
-                let ratio = contrast(palette(text)[scheme], palette(fill)[scheme]);
-                if ratio < 4.5 {
-                    failures.push(format!("{text} on {fill} ({}): {ratio:.2}", ["light", "dark"][scheme]));
-                }
-            }
+            check("accent-text", "accent", 4.5);
+            check("premium-text", "premium", 4.5);
             // The bar's fill is a UI part: 3:1 against the track it fills.
-            for track in ["surface", "background"] {
-                let ratio = contrast(palette("accent")[scheme], palette(track)[scheme]);
-                if ratio < 3.0 {
-                    failures.push(format!("accent bar on {track}: {ratio:.2}"));
-                }
-            }
+            check("accent", "surface", 3.0);
+            check("accent", "background", 3.0);
         }
         assert!(failures.is_empty(), "{failures:#?}");
     }

@@ -187,32 +187,29 @@ fn random_hex(bytes: usize) -> Result<String> {
     Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// `cargo xtask bench-render`: mount → rendered times of big answers in headless Chromium
-/// through the real proxy (`bench/render.mjs`).
 /// `cargo xtask bench`: builds the release package (which prints its size table), then times the
 /// first painted frame with data of each widget against a plain JavaScript render of the same
 /// answer (`bench/first-paint.mjs`).
 pub fn bench() -> Result {
+    browser_bench("bench/first-paint.mjs")
+}
+
+/// `cargo xtask bench-render`: mount → rendered times of big answers in headless Chromium
+/// through the real proxy (`bench/render.mjs`).
+pub fn bench_render() -> Result {
+    browser_bench("bench/render.mjs")
+}
+
+/// Builds the package, the proxy and the fake upstream, and runs a browser bench script with the
+/// same PW_* variables as the end-to-end tests.
+fn browser_bench(script: &str) -> Result {
     let (chromium, _) = setup::browser()?;
     setup::npm_packages()?;
     build()?;
     run(Command::new("cargo").args(["build", "--quiet", "-p", "progress-proxy", "-p", "fake-upstream"]))?;
     let site = demo_site()?;
     run(Command::new("node")
-        .arg("bench/first-paint.mjs")
-        .env("PW_CHROMIUM", &chromium)
-        .env("PW_PROXY_BIN", root().join("target/debug/progress-proxy"))
-        .env("PW_FAKE_UPSTREAM_BIN", root().join("target/debug/fake-upstream"))
-        .env("PW_SITE_DIR", &site))
-}
-
-pub fn bench_render() -> Result {
-    let (chromium, _) = setup::browser()?;
-    build()?;
-    run(Command::new("cargo").args(["build", "--quiet", "-p", "progress-proxy", "-p", "fake-upstream"]))?;
-    let site = demo_site()?;
-    run(Command::new("node")
-        .arg("bench/render.mjs")
+        .arg(script)
         .env("PW_CHROMIUM", &chromium)
         .env("PW_PROXY_BIN", root().join("target/debug/progress-proxy"))
         .env("PW_FAKE_UPSTREAM_BIN", root().join("target/debug/fake-upstream"))
