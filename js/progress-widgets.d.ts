@@ -27,6 +27,9 @@ export interface BattlepassOptions {
   locale?: string;
   /** Colour scheme: set as `data-theme` on `element`; `auto` follows the page's `prefers-color-scheme`. */
   theme?: "light" | "dark" | "auto";
+  /** `compact`: only the season, the XP bar, the level and the next reward (for sidebars); set as
+   * `data-layout` on `element`. Default `full`. */
+  layout?: "full" | "compact";
 }
 
 /** Options of `mountCollections`. */
@@ -111,6 +114,8 @@ export declare class BattlepassProgressElement extends ProgressElement {
   gameId: Id | null;
   /** Reflects `battlepass-id`. */
   battlepassId: Id | null;
+  /** Reflects `layout` (`full` or `compact`). */
+  layout: string | null;
 }
 /** `<collection-progress>` */
 export declare class CollectionProgressElement extends ProgressElement {
@@ -147,6 +152,7 @@ export interface BattlepassProgressAttributes extends CommonAttributes {
   gameId?: Id;
   "battlepass-id"?: Id;
   battlepassId?: Id;
+  layout?: "full" | "compact";
 }
 export interface CollectionProgressAttributes extends CommonAttributes {
   platform?: string;

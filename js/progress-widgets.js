@@ -255,6 +255,7 @@ class ProgressElement extends Base {
       this.#message?.remove();
       this.#message = null;
       this.#container.dataset.theme = this.getAttribute("theme") || defaults.theme || "auto";
+      this.#container.dataset.layout = this.getAttribute("layout") === "compact" ? "compact" : "full";
       this.#container.lang = options.locale;
     } catch (error) {
       this.#fail(null, error.message);
@@ -301,7 +302,8 @@ class ProgressElement extends Base {
 
 /** `<battlepass-progress>`: a player's Whalepass battle pass. */
 export class BattlepassProgressElement extends ProgressElement {
-  static ids = { "player-id": "playerId", "game-id": "gameId", "battlepass-id": "battlepassId" };
+  // `layout` is no option of the widget's: it is styling, set on the container like `theme`.
+  static ids = { "player-id": "playerId", "game-id": "gameId", "battlepass-id": "battlepassId", layout: null };
   static required = ["player-id", "game-id"];
   static kind = "battlepass";
   static mount = mountBattlepass;

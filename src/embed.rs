@@ -114,6 +114,7 @@ struct RawOptions {
     player_token: Option<OptionValue>,
     locale: Option<OptionValue>,
     theme: Option<OptionValue>,
+    layout: Option<OptionValue>,
 }
 
 impl RawOptions {
@@ -134,6 +135,7 @@ impl RawOptions {
             player_token: get("playerToken"),
             locale: get("locale"),
             theme: get("theme"),
+            layout: get("layout"),
         }
     }
 }
@@ -240,6 +242,17 @@ impl Options {
             Some("dark") => Ok(Some("dark")),
             Some("auto") => Ok(Some("auto")),
             Some(_) => Err(self.error("theme", "must be `light`, `dark` or `auto`")),
+        }
+    }
+
+    /// `full` or `compact` (the XP bar, the level and the next reward, for sidebars); absent
+    /// leaves the element's `data-layout` as the page set it.
+    fn layout(&self) -> Result<Option<&'static str>, JsError> {
+        match self.optional("layout", &self.raw.layout)?.as_deref() {
+            None => Ok(None),
+            Some("full") => Ok(Some("full")),
+            Some("compact") => Ok(Some("compact")),
+            Some(_) => Err(self.error("layout", "must be `full` or `compact`")),
         }
     }
 
@@ -427,21 +440,25 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
     Ok(WidgetHandle::keep(I::FUNCTION, Mounted { _view: Box::new(handle), refresh_now, update }))
 }
 
-/// Sets the `theme` option, if given, as `data-theme` on the element the widget is in: the
-/// stylesheet picks its scheme from there.
+/// Sets the `theme` and `layout` options, when given, as `data-theme` and `data-layout` on the
+/// element the widget is in: the stylesheet picks its scheme and layout from there.
 fn apply_theme(parent: &HtmlElement, options: &Options) -> Result<(), JsError> {
     if let Some(theme) = options.theme()? {
         let _ = parent.set_attribute("data-theme", theme);
+    }
+    if let Some(layout) = options.layout()? {
+        let _ = parent.set_attribute("data-layout", layout);
     }
     Ok(())
 }
 
 /// Mounts a battle-pass widget into `element`.
 ///
-/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refreshInterval?, playerToken?, locale?, theme?}`
+/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refreshInterval?, playerToken?, locale?, theme?, layout?}`
 /// (`refreshInterval`: seconds between background refreshes, `0` for none, default 60, also read
 /// under its old name `refresh`; `playerToken`:
-/// sent to the proxy as `Authorization: Bearer`; `locale`: BCP 47 tag for numbers and dates). Throws an `Error` naming the option that is
+/// sent to the proxy as `Authorization: Bearer`; `locale`: BCP 47 tag for numbers and dates;
+/// `layout`: `full` or `compact`). Throws an `Error` naming the option that is
 /// missing or invalid. `progress-load` and `progress-error` events are dispatched on `element`.
 #[wasm_bindgen(js_name = mountBattlepass)]
 pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {

@@ -109,6 +109,24 @@ async fn battlepass_shows_xp_level_track_rewards_and_challenges() {
     assert_eq!(bar.get_attribute("aria-valuenow").as_deref(), Some("75"));
     assert_eq!(count(&root, ".pw-challenge.pw-completed"), 1);
     assert_eq!(count(&root, ".pw-challenge"), 2);
+    // The track: each tier's state in words (the icon is decoration), its free reward above the
+    // line and its premium reward below, an empty slot hidden from screen readers.
+    let states: Vec<String> = (0..6)
+        .map(|i| root.query_selector_all(".pw-level-state").unwrap().get(i).unwrap().text_content().unwrap())
+        .collect();
+    assert_eq!(states, ["Reached", "Reached", "Reached", "In progress", "Locked", "Locked"]);
+    assert_eq!(count(&root, ".pw-level .pw-tile.pw-free"), 6);
+    assert_eq!(count(&root, ".pw-level .pw-tile.pw-premium"), 6);
+    assert_eq!(count(&root, ".pw-tile.pw-premium[aria-hidden='true']"), 3);
+    let premium = root.query_selector("[data-level-id='up-lvl-2'] .pw-tile.pw-premium").unwrap().unwrap().text_content().unwrap();
+    assert!(premium.starts_with("Premium: ") && premium.contains("Coral Crown 2"), "{premium}");
+    let next = root.query_selector("[part='next-reward']").unwrap().unwrap().text_content().unwrap();
+    assert!(next.contains("Tide Token") && next.contains("at level 4"), "{next}");
+    // Challenges are grouped by state under headings.
+    let groups: Vec<String> = (0..count(&root, ".pw-group-title"))
+        .map(|i| root.query_selector_all(".pw-group-title").unwrap().get(i).unwrap().text_content().unwrap())
+        .collect();
+    assert!(groups.first().is_some_and(|g| g == "Completed" || g == "In progress") && groups.contains(&"Completed".to_owned()), "{groups:?}");
     // Ids are not for people, but integrators can find every item by its upstream id.
     for selector in ["[data-battlepass-id='bp-upstream']", "[data-level-id='up-lvl-1']", "[data-challenge-id='up-ch-2']", "[data-reward-id='up-rw-c2']"] {
         assert!(root.query_selector(selector).unwrap().is_some(), "{selector}");

@@ -197,6 +197,98 @@ pub fn reward_amount(reward: &Reward, locale: &Locale) -> Option<String> {
     Some(format!("×{}", locale.number(amount)))
 }
 
+/// The next reward the player will get: the first reward of the first level not reached yet
+/// (free before premium), with that level's number and whether it is a premium reward.
+///
+/// ```
+/// use progress_widgets::model::whalepass::{BattlepassProgress, Level, Reward};
+/// use progress_widgets::widgets::battlepass::{level_track, next_reward};
+/// let reward = |name: &str| Reward { name: Some(name.into()), ..Default::default() };
+/// let progress = BattlepassProgress {
+///     last_completed_level: Some(1.0),
+///     levels: vec![
+///         Level { level: Some(1.0), free_tier_rewards: vec![reward("Coins")], ..Default::default() },
+///         Level { level: Some(2.0), premium_tier_rewards: vec![reward("Skin")], ..Default::default() },
+///     ],
+///     ..Default::default()
+/// };
+/// let track = level_track(&progress);
+/// let next = next_reward(&track).unwrap();
+/// assert_eq!((next.level, next.reward.name.as_deref(), next.premium), (Some(2.0), Some("Skin"), true));
+/// ```
+pub fn next_reward<'a>(track: impl IntoIterator<Item = &'a LevelStep>) -> Option<NextReward> {
+    track.into_iter().filter(|step| step.state != LevelState::Completed).find_map(|step| {
+        let free = step.level.free_tier_rewards.first().map(|r| (r, false));
+        let (reward, premium) = free.or_else(|| step.level.premium_tier_rewards.first().map(|r| (r, true)))?;
+        Some(NextReward { level: step.level.level, reward: reward.clone(), premium })
+    })
+}
+
+/// The reward [`next_reward`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextReward {
+    /// The level that grants it.
+    pub level: Option<f64>,
+    /// The reward.
+    pub reward: Reward,
+    /// Whether it is on the premium track.
+    pub premium: bool,
+}
+
+/// How a challenge stands, for grouping: the order here is the order shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChallengeState {
+    /// Running and not completed.
+    InProgress,
+    /// Starts later.
+    Upcoming,
+    /// Completed by the player.
+    Completed,
+    /// Over (ended or switched off) without being completed.
+    Ended,
+}
+
+impl ChallengeState {
+    /// Every state, in the order the groups are shown.
+    pub const ALL: [ChallengeState; 4] =
+        [ChallengeState::InProgress, ChallengeState::Upcoming, ChallengeState::Completed, ChallengeState::Ended];
+
+    /// The group's heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            ChallengeState::InProgress => "In progress",
+            ChallengeState::Upcoming => "Upcoming",
+            ChallengeState::Completed => "Completed",
+            ChallengeState::Ended => "Ended",
+        }
+    }
+}
+
+/// Where a challenge stands at `now_ms` (dates the browser cannot read count as absent).
+///
+/// ```
+/// use progress_widgets::model::whalepass::Challenge;
+/// use progress_widgets::widgets::battlepass::{challenge_state, ChallengeState};
+/// let done = Challenge { completed: Some(true), ..Default::default() };
+/// assert_eq!(challenge_state(&done, 0, |_| None), ChallengeState::Completed);
+/// let off = Challenge { active: Some(false), ..Default::default() };
+/// assert_eq!(challenge_state(&off, 0, |_| None), ChallengeState::Ended);
+/// let later = Challenge { start_date: Some("later".into()), ..Default::default() };
+/// assert_eq!(challenge_state(&later, 0, |_| Some(5)), ChallengeState::Upcoming);
+/// ```
+pub fn challenge_state(challenge: &Challenge, now_ms: i64, millis: impl Fn(&str) -> Option<i64>) -> ChallengeState {
+    let at = |d: &Option<String>| d.as_deref().and_then(&millis);
+    if challenge.completed == Some(true) {
+        ChallengeState::Completed
+    } else if challenge.active == Some(false) || at(&challenge.end_date).is_some_and(|end| end <= now_ms) {
+        ChallengeState::Ended
+    } else if at(&challenge.start_date).is_some_and(|start| start > now_ms) {
+        ChallengeState::Upcoming
+    } else {
+        ChallengeState::InProgress
+    }
+}
+
 /// The battle pass's dates as one line: `2026-11-01 – 2026-12-31`, or `No end date`.
 pub fn season_dates(battlepass: &Battlepass, locale: &Locale) -> Option<String> {
     if battlepass.no_time_limit == Some(true) {
@@ -311,25 +403,53 @@ pub fn BattlepassProgress(
         (xp.level, text)
     });
     let track = Memo::new(move |previous| keyed(level_track(&bp()), |step| step.level.id.clone(), previous));
-    let challenges = Memo::new(move |previous| keyed(bp().challenges, |c| c.id.clone(), previous));
+    // Each challenge with its state now; every group below keys its own list from this.
+    let challenges = Memo::new(move |_| {
+        let now = js_sys::Date::now() as i64;
+        bp().challenges.into_iter().map(|c| (challenge_state(&c, now, format::iso_millis), c)).collect::<Vec<_>>()
+    });
+    let next = Memo::new(move |_| {
+        progress.has_data().then(|| track.with(|t| next_reward(t.iter().map(|(_, step)| step)))).flatten()
+    });
     let is_empty = move || progress.has_data() && track.with(Vec::is_empty) && challenges.with(Vec::is_empty);
 
     // The current level is scrolled to the middle of the track once, when the track first shows
     // (at 390 px it would otherwise start off-screen); never again, so a player's own scrolling
     // is never undone by a refresh. Only the track scrolls, never the page.
     let levels_list = NodeRef::<leptos::html::Ol>::new();
+    // Whether the track can page back / forward: the paging buttons say so with aria-disabled
+    // (never `disabled`, which would drop a keyboard user's focus to the page).
+    let can_page = RwSignal::new((false, false));
+    let update_paging = move || {
+        if let Some(list) = levels_list.get_untracked() {
+            let left = list.scroll_left();
+            can_page.set((left > 1, left + list.client_width() < list.scroll_width() - 1));
+        }
+    };
     Effect::new(move |centred: Option<bool>| {
-        if centred == Some(true) || track.with(Vec::is_empty) {
-            return centred.unwrap_or(false);
+        let shown = !track.with(Vec::is_empty);
+        let Some(list) = levels_list.get() else { return centred.unwrap_or(false) };
+        if shown && centred != Some(true) {
+            if let Some(current) = list.query_selector(".pw-current").ok().flatten() {
+                // The list is the levels' offset parent (`position: relative` in the stylesheet).
+                let current: web_sys::HtmlElement = current.unchecked_into();
+                list.set_scroll_left(current.offset_left() - (list.client_width() - current.offset_width()) / 2);
+            }
         }
-        let Some(list) = levels_list.get() else { return false };
-        if let Some(current) = list.query_selector(".pw-current").ok().flatten() {
-            // The list is the levels' offset parent (`position: relative` in the stylesheet).
-            let current: web_sys::HtmlElement = current.unchecked_into();
-            list.set_scroll_left(current.offset_left() - (list.client_width() - current.offset_width()) / 2);
-        }
-        true
+        update_paging();
+        centred == Some(true) || shown
     });
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let Some(list) = levels_list.get_untracked() else { return };
+        match ev.key().as_str() {
+            "Home" => list.set_scroll_left(0),
+            "End" => list.set_scroll_left(list.scroll_width()),
+            "PageUp" => page(levels_list, -1),
+            "PageDown" => page(levels_list, 1),
+            _ => return,
+        }
+        ev.prevent_default();
+    };
 
     view! {
         <section
@@ -353,39 +473,97 @@ pub fn BattlepassProgress(
                         what="battle pass"
                     />
                     {move || xp.get().map(|xp| view! { <XpBar xp /> })}
+                    {move || next.get().map(|next| view! { <NextRewardLine next /> })}
                     <Show when=is_empty>
                         <p class="pw-empty">"No battle pass is running for this player yet."</p>
                     </Show>
                     <Show when=move || !track.with(Vec::is_empty)>
-                        <h3 class="pw-subtitle">"Levels"</h3>
-                        // It scrolls sideways: focusable, so the keyboard can scroll it too.
-                        <ol class="pw-levels" tabindex="0" aria-label="Levels" node_ref=levels_list>
-                            // Keyed by identity and content: a level that changes re-renders, the rest stay.
-                            <For
-                                each=move || track.get()
-                                key=|(key, _)| key.clone()
-                                let:((_, step))
+                        <div class="pw-track" part="track">
+                            <div class="pw-track-head">
+                                <h3 class="pw-subtitle">"Levels"</h3>
+                                <PageButton direction=-1 track=levels_list can_page />
+                                <PageButton direction=1 track=levels_list can_page />
+                            </div>
+                            // It scrolls sideways: focusable, so the keyboard can scroll it too
+                            // (arrows by the browser; Home, End, Page Up and Page Down here).
+                            <ol
+                                class="pw-levels"
+                                tabindex="0"
+                                aria-label="Levels"
+                                node_ref=levels_list
+                                on:scroll=move |_| update_paging()
+                                on:keydown=on_key
                             >
-                                <LevelItem step />
-                            </For>
-                        </ol>
+                                // The rows' names, pinned to the start while the track scrolls; each
+                                // tile names its own row for screen readers.
+                                <li class="pw-track-legend" aria-hidden="true">
+                                    <span class="pw-legend-free">"Free"</span>
+                                    <span class="pw-legend-premium">"Premium"</span>
+                                </li>
+                                // Keyed by identity and content: a level that changes re-renders, the rest stay.
+                                <For
+                                    each=move || track.get()
+                                    key=|(key, _)| key.clone()
+                                    let:((_, step))
+                                >
+                                    <LevelItem step />
+                                </For>
+                            </ol>
+                        </div>
                     </Show>
                     <Show when=move || !challenges.with(Vec::is_empty)>
-                        <h3 class="pw-subtitle">"Challenges"</h3>
-                        <ul class="pw-challenges">
-                            <For
-                                each=move || challenges.get()
-                                key=|(key, _)| key.clone()
-                                let:((_, challenge))
-                            >
-                                <ChallengeItem challenge />
-                            </For>
-                        </ul>
+                        <div class="pw-challenge-groups">
+                            <h3 class="pw-subtitle">"Challenges"</h3>
+                            {ChallengeState::ALL.map(|state| view! { <ChallengeGroup state challenges /> })}
+                        </div>
                     </Show>
                 }
                 .into_any()
             }}
         </section>
+    }
+}
+
+/// A button that pages the level track back (`direction` -1) or forward (1). A page is most of
+/// the visible width, so one level of context stays in view.
+#[component]
+fn PageButton(direction: i32, track: NodeRef<leptos::html::Ol>, can_page: RwSignal<(bool, bool)>) -> impl IntoView {
+    let back = direction < 0;
+    view! {
+        <button
+            class="pw-page"
+            part="page-button"
+            aria-label=if back { "Earlier levels" } else { "Later levels" }
+            aria-disabled=move || can_page.with(|(earlier, later)| if back { !earlier } else { !later }).to_string()
+            on:click=move |_| page(track, direction)
+        >
+            {if back { "‹" } else { "›" }}
+        </button>
+    }
+}
+
+fn page(track: NodeRef<leptos::html::Ol>, direction: i32) {
+    if let Some(list) = track.get_untracked() {
+        list.set_scroll_left(list.scroll_left() + direction * (list.client_width() * 4 / 5).max(1));
+    }
+}
+
+/// One group of challenges (say, the ones in progress) under its heading; nothing when empty.
+#[component]
+fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(ChallengeState, Challenge)>>) -> impl IntoView {
+    let items = Memo::new(move |previous| {
+        let mine = challenges.with(|all| all.iter().filter(|(s, _)| *s == state).map(|(_, c)| c.clone()).collect());
+        keyed(mine, |c: &Challenge| c.id.clone(), previous)
+    });
+    view! {
+        <Show when=move || !items.with(Vec::is_empty)>
+            <h4 class="pw-group-title">{state.title()}</h4>
+            <ul class="pw-challenges">
+                <For each=move || items.get() key=|(key, _)| key.clone() let:((_, challenge))>
+                    <ChallengeItem challenge state />
+                </For>
+            </ul>
+        </Show>
     }
 }
 
@@ -466,13 +644,53 @@ fn XpBar(xp: XpSummary) -> impl IntoView {
     }
 }
 
-/// One level with its free and premium rewards.
+/// "Next reward: Pearl Charm ×1 at level 4": what the player is working towards (the whole view
+/// in the compact layout, with the XP bar).
+#[component]
+fn NextRewardLine(next: NextReward) -> impl IntoView {
+    let locale = expect_context::<Locale>();
+    let NextReward { level, reward, premium } = next;
+    let at = level.map(|n| " at level ".to_owned() + &locale.number(n));
+    view! {
+        <p class="pw-next-reward" part="next-reward">
+            <span class="pw-next-label">"Next reward"</span>
+            <RewardItem reward />
+            {premium.then(|| view! { <span class="pw-badge pw-premium-badge">"Premium"</span> })}
+            {at.map(|at| view! { <span class="pw-next-level">{at}</span> })}
+        </p>
+    }
+}
+
+/// A state icon's path (16 × 16): drawn inline, so a strict CSP (no `data:` images) keeps it.
+mod icon {
+    pub const CHECK: &str = "M6.3 12.2 2.4 8.3l1.4-1.4 2.5 2.5 5.9-5.9 1.4 1.4z";
+    pub const LOCK: &str = "M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7zm2 0h4V5a2 2 0 0 0-4 0z";
+    pub const CURRENT: &str = "M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm0 2v10A5 5 0 0 1 8 3z";
+    pub const ENDED: &str = "M4.5 3.1 8 6.6l3.5-3.5 1.4 1.4L9.4 8l3.5 3.5-1.4 1.4L8 9.4l-3.5 3.5-1.4-1.4L6.6 8 3.1 4.5z";
+}
+
+fn icon(path: &'static str) -> impl IntoView {
+    view! {
+        <svg class="pw-icon" viewBox="0 0 16 16" aria-hidden="true">
+            <path d=path></path>
+        </svg>
+    }
+}
+
+/// One tier of the track: its node (number, XP, state) on the line, the free reward above and the
+/// premium reward below. The node comes first in the markup, so a screen reader hears the level
+/// before its rewards; the stylesheet draws it between them.
 #[component]
 fn LevelItem(step: LevelStep) -> impl IntoView {
     let LevelStep { level, state } = step;
     let locale = expect_context::<Locale>();
     let number = level.level.map(|n| locale.number(n)).unwrap_or_else(|| "?".into());
     let inactive = level.active == Some(false);
+    let (path, label) = match state {
+        LevelState::Completed => (icon::CHECK, "Reached"),
+        LevelState::Current => (icon::CURRENT, "In progress"),
+        LevelState::Locked => (icon::LOCK, "Locked"),
+    };
     view! {
         <li
             class=format!("pw-level pw-{}", state.name())
@@ -480,27 +698,22 @@ fn LevelItem(step: LevelStep) -> impl IntoView {
             part=format!("level {}", state.name())
             data-level-id=level.id
         >
-            <div class="pw-level-head">
-                <span class="pw-level-number">"Level " {number}</span>
+            <div class="pw-node">
+                <span class="pw-level-number"><span class="pw-sr">"Level "</span>{number}</span>
+                <span class="pw-level-state">{icon(path)}{label}</span>
                 {level.exp_required.map(|xp| view! { <span class="pw-level-xp">{locale.number(xp)} " XP"</span> })}
-                <span class="pw-level-state">
-                    {match state {
-                        LevelState::Completed => "✓ Completed",
-                        LevelState::Current => "In progress",
-                        LevelState::Locked => "Locked",
-                    }}
-                </span>
+                {inactive.then(|| view! { <span class="pw-badge">"Inactive"</span> })}
             </div>
-            <RewardList title="Free" class="pw-free" rewards=level.free_tier_rewards />
-            <RewardList title="Premium" class="pw-premium" rewards=level.premium_tier_rewards />
+            <RewardTile premium=false rewards=level.free_tier_rewards />
+            <RewardTile premium=true rewards=level.premium_tier_rewards />
         </li>
     }
 }
 
-/// A challenge with its dates and rewards.
+/// A challenge with its dates, its time left while it runs, and its rewards.
 #[component]
-fn ChallengeItem(challenge: Challenge) -> impl IntoView {
-    let completed = challenge.completed == Some(true);
+fn ChallengeItem(challenge: Challenge, state: ChallengeState) -> impl IntoView {
+    let completed = state == ChallengeState::Completed;
     let premium = challenge.premium == Some(true);
     let locale = expect_context::<Locale>();
     let date = |d: &Option<String>| d.as_deref().and_then(|d| locale.iso_date(d));
@@ -510,32 +723,51 @@ fn ChallengeItem(challenge: Challenge) -> impl IntoView {
         (Some(start), None) => Some(format!("From {start}")),
         (None, None) => None,
     };
+    let ends = (state == ChallengeState::InProgress).then(|| challenge.end_date.as_deref().and_then(format::iso_millis)).flatten();
     view! {
         <li class="pw-challenge" class:pw-completed=completed part="challenge" data-challenge-id=challenge.id.clone()>
             <div class="pw-challenge-head">
-                <span class="pw-check" aria-hidden="true">{if completed { "✓" } else { "○" }}</span>
+                {icon(match state {
+                    ChallengeState::Completed => icon::CHECK,
+                    ChallengeState::InProgress => icon::CURRENT,
+                    ChallengeState::Upcoming => icon::LOCK,
+                    ChallengeState::Ended => icon::ENDED,
+                })}
                 <span class="pw-challenge-name">{challenge.name.unwrap_or_else(|| "Challenge".into())}</span>
                 {premium.then(|| view! { <span class="pw-badge pw-premium-badge">"Premium"</span> })}
                 {(challenge.active == Some(false)).then(|| view! { <span class="pw-badge">"Inactive"</span> })}
                 <span class="pw-sr">{if completed { "Completed" } else { "Not completed" }}</span>
             </div>
-            {dates.map(|d| view! { <p class="pw-challenge-dates">{d}</p> })}
-            <RewardList title="Rewards" class="pw-challenge-rewards" rewards=challenge.rewards />
+            <p class="pw-challenge-dates">
+                {dates.map(|d| view! { <span>{d}</span> })}
+                {ends.map(|end| view! { <Countdown end /> })}
+            </p>
+            <RewardList rewards=challenge.rewards />
         </li>
     }
 }
 
-/// A titled row of rewards; nothing when there are none.
+/// One row's tile of a tier: its rewards, or an empty slot (hidden from screen readers) when the
+/// tier gives nothing on that row.
 #[component]
-fn RewardList(title: &'static str, class: &'static str, rewards: Vec<Reward>) -> impl IntoView {
+fn RewardTile(premium: bool, rewards: Vec<Reward>) -> impl IntoView {
+    let (class, row) = if premium { ("pw-tile pw-premium", "Premium: ") } else { ("pw-tile pw-free", "Free: ") };
+    let empty = rewards.is_empty();
+    view! {
+        <div class=class aria-hidden=empty.then_some("true")>
+            {(!empty).then(|| view! { <span class="pw-sr">{row}</span> <RewardList rewards /> })}
+        </div>
+    }
+}
+
+/// Rewards as a list; nothing when there are none.
+#[component]
+fn RewardList(rewards: Vec<Reward>) -> impl IntoView {
     (!rewards.is_empty()).then(|| {
         view! {
-            <div class=format!("pw-rewards {class}")>
-                <span class="pw-rewards-title">{title}</span>
-                <ul class="pw-reward-list">
-                    {rewards.into_iter().map(|reward| view! { <RewardItem reward /> }).collect_view()}
-                </ul>
-            </div>
+            <ul class="pw-reward-list">
+                {rewards.into_iter().map(|reward| view! { <li><RewardItem reward /></li> }).collect_view()}
+            </ul>
         }
     })
 }
@@ -545,13 +777,13 @@ fn RewardList(title: &'static str, class: &'static str, rewards: Vec<Reward>) ->
 fn RewardItem(reward: Reward) -> impl IntoView {
     let amount = reward_amount(&reward, &expect_context::<Locale>());
     view! {
-        <li class="pw-reward" part="reward" data-reward-id=reward.id.clone()>
+        <span class="pw-reward" part="reward" data-reward-id=reward.id.clone()>
             {reward.media_url.as_deref().and_then(image_src).map(|src| view! {
                 <img class="pw-reward-img" src=src alt="" loading="lazy" decoding="async" />
             })}
             <span class="pw-reward-name">{reward.name.unwrap_or_else(|| "Reward".into())}</span>
             {amount.map(|a| view! { <span class="pw-reward-amount">{a}</span> })}
-        </li>
+        </span>
     }
 }
 
@@ -636,5 +868,39 @@ mod tests {
         assert_eq!(season_dates(&bp, &locale).as_deref(), Some("2026-11-01 – 2026-12-31"));
         bp.no_time_limit = Some(true);
         assert_eq!(season_dates(&bp, &locale).as_deref(), Some("No end date"));
+    }
+
+    #[test]
+    fn the_next_reward_skips_reached_levels_and_levels_without_rewards() {
+        let reward = |name: &str| Reward { name: Some(name.into()), ..Default::default() };
+        let mut levels = vec![level(1.0, 100.0, None), level(2.0, 200.0, None), level(3.0, 300.0, None)];
+        levels[0].free_tier_rewards = vec![reward("old")];
+        levels[2].free_tier_rewards = vec![reward("free 3")];
+        levels[2].premium_tier_rewards = vec![reward("premium 3")];
+        let track = level_track(&progress(150.0, Some(1.0), levels));
+        let next = next_reward(&track).unwrap();
+        assert_eq!((next.level, next.reward.name.as_deref(), next.premium), (Some(3.0), Some("free 3"), false));
+        let all_reached = level_track(&progress(500.0, Some(3.0), vec![level(1.0, 100.0, None)]));
+        assert_eq!(next_reward(&all_reached), None);
+    }
+
+    #[test]
+    fn challenges_are_grouped_by_completion_then_dates_then_the_active_flag() {
+        let millis = |d: &str| d.parse::<i64>().ok();
+        let challenge = |start: Option<&str>, end: Option<&str>, active: Option<bool>, completed: Option<bool>| Challenge {
+            start_date: start.map(str::to_owned),
+            end_date: end.map(str::to_owned),
+            active,
+            completed,
+            ..Default::default()
+        };
+        let state = |c: &Challenge| challenge_state(c, 1_000, millis);
+        assert_eq!(state(&challenge(Some("500"), Some("2000"), None, None)), ChallengeState::InProgress);
+        assert_eq!(state(&challenge(None, None, Some(true), Some(false))), ChallengeState::InProgress);
+        assert_eq!(state(&challenge(Some("1500"), None, None, None)), ChallengeState::Upcoming);
+        assert_eq!(state(&challenge(None, Some("999"), None, None)), ChallengeState::Ended);
+        // Completed wins over an end in the past; an unreadable date counts as absent.
+        assert_eq!(state(&challenge(None, Some("999"), None, Some(true))), ChallengeState::Completed);
+        assert_eq!(state(&challenge(Some("soon"), Some("later"), None, None)), ChallengeState::InProgress);
     }
 }

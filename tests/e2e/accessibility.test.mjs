@@ -147,6 +147,78 @@ test("at 390 px the current level is scrolled into the middle of the track once,
   await page.close();
 });
 
+test("the track pages with its buttons and with Home, End, Page Up and Page Down; a button at an end says it is disabled and keeps focus", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
+  await page.goto(`${stack.proxy.url}/`);
+  await page.evaluate(() => {
+    document.querySelector("main").innerHTML = `<battlepass-progress proxy-url="/" player-id="p-42" game-id="g-1" refresh-interval="0"></battlepass-progress>`;
+  });
+  await page.locator("battlepass-progress .pw-current").waitFor();
+  const track = page.locator("battlepass-progress .pw-levels");
+  const earlier = page.locator("battlepass-progress button[aria-label='Earlier levels']");
+  const later = page.locator("battlepass-progress button[aria-label='Later levels']");
+  const scrolled = () => track.evaluate((list) => ({ left: Math.round(list.scrollLeft), max: list.scrollWidth - list.clientWidth }));
+  const settled = async () => { await page.waitForTimeout(150); return scrolled(); };
+
+  await track.focus();
+  await track.press("Home");
+  assert.equal((await settled()).left, 0);
+  assert.equal(await earlier.getAttribute("aria-disabled"), "true");
+  assert.equal(await later.getAttribute("aria-disabled"), "false");
+  await track.press("PageDown");
+  const paged = await settled();
+  assert.ok(paged.left > 0, `Page Down pages forward: ${JSON.stringify(paged)}`);
+  await track.press("End");
+  const end = await settled();
+  assert.ok(end.left >= end.max - 1, `End reaches the last level: ${JSON.stringify(end)}`);
+  assert.equal(await later.getAttribute("aria-disabled"), "true");
+  await track.press("PageUp");
+  assert.ok((await settled()).left < end.left, "Page Up pages back");
+
+  // The buttons, from the keyboard: Enter on "Earlier levels" pages back; at the start it says it
+  // is disabled, and focus stays on it.
+  await track.press("End");
+  await settled();
+  await earlier.focus();
+  await earlier.press("Enter");
+  assert.ok((await settled()).left < end.left, "Earlier levels pages back");
+  for (let i = 0; i < 5; i++) await earlier.press("Enter");
+  assert.equal((await settled()).left, 0);
+  assert.equal(await earlier.getAttribute("aria-disabled"), "true");
+  await earlier.press("Enter");
+  assert.equal(await page.evaluate(() => document.querySelector("battlepass-progress").shadowRoot.activeElement?.getAttribute("aria-label")), "Earlier levels");
+  await later.press("Enter");
+  assert.ok((await settled()).left > 0, "Later levels pages forward");
+  await page.close();
+});
+
+test("layout=compact shows the season, the XP bar and the next reward only, and meets WCAG 2.2 AA", async () => {
+  const problems = [];
+  for (const theme of ["light", "dark"]) {
+    const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
+    await page.goto(`${stack.proxy.url}/`);
+    await page.evaluate((theme) => {
+      document.querySelector("main").innerHTML = `<battlepass-progress layout="compact" theme="${theme}" proxy-url="/" player-id="p-42" game-id="g-1" refresh-interval="0"></battlepass-progress>`;
+    }, theme);
+    await page.locator("battlepass-progress .pw-next-reward").waitFor();
+    const visible = async (selector) => page.locator(`battlepass-progress ${selector}`).first().isVisible();
+    for (const shown of [".pw-title", ".pw-time-left", "[part='xp-bar']", ".pw-level-now", ".pw-next-reward"]) {
+      assert.equal(await visible(shown), true, `${shown} is shown`);
+    }
+    for (const hidden of [".pw-levels", ".pw-challenge", ".pw-player"]) {
+      assert.equal(await visible(hidden), false, `${hidden} is hidden`);
+    }
+    assert.match(await page.locator("battlepass-progress .pw-next-reward").textContent(), /Tide Token.*×40.*at level 4/);
+    for (const line of await violations(page)) problems.push(`${theme}: ${line}`);
+    await page.locator("battlepass-progress").screenshot({ path: join(ROOT, "target/e2e", `battlepass-progress-compact-${theme}-390.png`) });
+    // Back to the full layout by removing the attribute.
+    await page.evaluate(() => document.querySelector("battlepass-progress").removeAttribute("layout"));
+    assert.equal(await visible(".pw-levels"), true);
+    await page.close();
+  }
+  assert.deepEqual(problems, []);
+});
+
 test("screen readers hear one line on first load, 'Level 4 reached' on a level-up, and nothing for an unchanged refresh", async () => {
   const page = await browser.newPage();
   await page.goto(`${stack.proxy.url}/`);
