@@ -27,6 +27,8 @@ export interface BattlepassOptions {
   locale?: string;
   /** Colour scheme: set as `data-theme` on `element`; `auto` follows the page's `prefers-color-scheme`. */
   theme?: "light" | "dark" | "auto";
+  /** Replacement texts by label name. */
+  labels?: Labels;
   /** `compact`: only the season, the XP bar, the level and the next reward (for sidebars); set as
    * `data-layout` on `element`. Default `full`. */
   layout?: "full" | "compact";
@@ -47,6 +49,7 @@ export interface CollectionOptions {
   playerToken?: string;
   locale?: string;
   theme?: "light" | "dark" | "auto";
+  labels?: Labels;
 }
 
 /** `detail` of the `progress-error` event. */
@@ -63,7 +66,13 @@ export interface PageDefaults {
   proxyUrl?: string;
   theme?: "light" | "dark" | "auto";
   locale?: string;
+  /** Replacement texts by label name, for every element (see `Labels`). */
+  labels?: Labels;
 }
+
+/** Replacement texts by label name (`{locked: "Not yet"}`): any of the names in the README's
+ * label table; `{placeholders}` are filled in. Names that are no label are ignored. */
+export type Labels = Partial<Record<string, string>>;
 
 /** A widget mounted with `mountBattlepass` / `mountCollections`. */
 export interface MountedWidget {

@@ -99,7 +99,7 @@ function adoptHostStyles(root) {
 }
 
 /** Page-wide defaults, set with `configure()`. */
-const defaults = { proxyUrl: undefined, theme: undefined, locale: undefined };
+const defaults = { proxyUrl: undefined, theme: undefined, locale: undefined, labels: undefined };
 /** Connected elements, so `configure()` can re-render them. */
 const live = new Set();
 
@@ -216,6 +216,8 @@ class ProgressElement extends Base {
       }
     }
     options.proxyUrl ??= defaults.proxyUrl;
+    // Replacement texts by label name, for every element on the page (see the README's labels).
+    if (defaults.labels) options.labels = defaults.labels;
     // An explicit `locale` is checked by the widget (a bad one is its error); inherited ones
     // that Intl rejects (a page's bad `lang`) are skipped, never fatal.
     options.locale ??= [defaults.locale, this.closest("[lang]")?.lang, document.documentElement.lang, navigator.language]
@@ -255,7 +257,6 @@ class ProgressElement extends Base {
       this.#message?.remove();
       this.#message = null;
       this.#container.dataset.theme = this.getAttribute("theme") || defaults.theme || "auto";
-      this.#container.dataset.layout = this.getAttribute("layout") === "compact" ? "compact" : "full";
       this.#container.lang = options.locale;
     } catch (error) {
       this.#fail(null, error.message);
@@ -302,8 +303,8 @@ class ProgressElement extends Base {
 
 /** `<battlepass-progress>`: a player's Whalepass battle pass. */
 export class BattlepassProgressElement extends ProgressElement {
-  // `layout` is no option of the widget's: it is styling, set on the container like `theme`.
-  static ids = { "player-id": "playerId", "game-id": "gameId", "battlepass-id": "battlepassId", layout: null };
+  // Attributes read as options: the ids, and the layout.
+  static ids = { "player-id": "playerId", "game-id": "gameId", "battlepass-id": "battlepassId", layout: "layout" };
   static required = ["player-id", "game-id"];
   static kind = "battlepass";
   static mount = mountBattlepass;
@@ -329,7 +330,7 @@ export function defineElements() {
   }
 }
 
-/** Page-wide defaults for every element: `{proxyUrl, theme, locale}`. */
+/** Page-wide defaults for every element: `{proxyUrl, theme, locale, labels}`. */
 export function configure(options = {}) {
   Object.assign(defaults, options);
   for (const element of live) element.attributeChangedCallback("configure", 0, 1);

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::labels::{Label, Labels};
+
 use gloo_net::http::Request;
 use progress_contract::ProxyRoute;
 use wasm_bindgen::{JsCast, JsValue};
@@ -149,26 +151,40 @@ impl ClientError {
     }
 }
 
+impl ClientError {
+    /// What the widget says about the failure, in its language (the `progress-error` event's
+    /// `message` is the English one).
+    ///
+    /// ```
+    /// use progress_widgets::client::ClientError;
+    /// use progress_widgets::format::Locale;
+    /// use progress_widgets::labels::Labels;
+    /// let busy = ClientError::Busy { retry_in: 3 };
+    /// assert_eq!(busy.to_string(), "The progress service is busy. Retrying in 3 s…");
+    /// let de = Labels::new(&Locale(Some("de".into())), Default::default());
+    /// assert_eq!(busy.message(&de), "Der Fortschrittsdienst ist ausgelastet. Neuer Versuch in 3 s…");
+    /// ```
+    pub fn message(&self, t: &Labels) -> String {
+        match self {
+            ClientError::InvalidRequest(message) => t.fill(Label::ErrorSettings, &[("message", message)]),
+            ClientError::Network(_) => t.get(Label::ErrorNetwork),
+            ClientError::Http { status: 401, .. } => t.get(Label::ErrorSignIn),
+            ClientError::Http { status: 403, .. } => t.get(Label::ErrorOtherPlayer),
+            ClientError::Http { status: 429, message } => t.fill(Label::ErrorRateLimited, &[("message", message)]),
+            ClientError::Http { status, message } => {
+                let label = if *status >= 500 { Label::ErrorService } else { Label::ErrorRefused };
+                t.fill(label, &[("status", &status.to_string()), ("message", message)])
+            }
+            ClientError::Busy { retry_in } => t.fill(Label::ErrorBusy, &[("seconds", &retry_in.to_string())]),
+            ClientError::Decode(message) => t.fill(Label::ErrorDecode, &[("message", message)]),
+            ClientError::Aborted => "Cancelled".to_owned(),
+        }
+    }
+}
+
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ClientError::InvalidRequest(message) => write!(f, "Invalid widget settings: {message}"),
-            ClientError::Network(_) => f.write_str("Couldn't reach the progress service. Check your connection."),
-            ClientError::Http { status: 401, .. } => f.write_str("Sign in to see your progress."),
-            ClientError::Http { status: 403, .. } => {
-                f.write_str("This progress belongs to another player. Sign in as yourself to see yours.")
-            }
-            ClientError::Http { status: 429, message } => {
-                write!(f, "Too many requests right now (HTTP 429: {message}); try again in a moment.")
-            }
-            ClientError::Http { status, message } if *status >= 500 => {
-                write!(f, "The progress service had a problem (HTTP {status}): {message}")
-            }
-            ClientError::Http { status, message } => write!(f, "Request refused (HTTP {status}): {message}"),
-            ClientError::Busy { retry_in } => write!(f, "The progress service is busy. Retrying in {retry_in} s…"),
-            ClientError::Decode(message) => write!(f, "The progress service sent data this widget can't read: {message}"),
-            ClientError::Aborted => f.write_str("Cancelled"),
-        }
+        f.write_str(&self.message(&Labels::default()))
     }
 }
 

@@ -20,6 +20,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 use crate::client::ProxyUrl;
+use crate::labels::LabelOverrides;
 use crate::ProxyRoute;
 use crate::widgets::events::ProgressEvents;
 use crate::widgets::{BattlepassProgress, CollectionProgress};
@@ -115,6 +116,8 @@ struct RawOptions {
     locale: Option<OptionValue>,
     theme: Option<OptionValue>,
     layout: Option<OptionValue>,
+    /// `labels`, as given (an object of label texts by name).
+    labels: JsValue,
 }
 
 impl RawOptions {
@@ -136,6 +139,7 @@ impl RawOptions {
             locale: get("locale"),
             theme: get("theme"),
             layout: get("layout"),
+            labels: js_sys::Reflect::get(options, &"labels".into()).unwrap_or(JsValue::NULL),
         }
     }
 }
@@ -256,6 +260,16 @@ impl Options {
         }
     }
 
+    /// Replacement labels: an object of texts by label name (`{locked: "Gesperrt"}`); names that
+    /// are no label, and values that are not strings, are ignored.
+    fn labels(&self) -> Result<LabelOverrides, JsError> {
+        let labels = &self.raw.labels;
+        match labels.is_undefined() || labels.is_null() || labels.is_object() {
+            true => Ok(LabelOverrides::from_js(labels)),
+            false => Err(self.error("labels", "must be an object of label texts by name")),
+        }
+    }
+
     fn proxy_url(&self) -> Result<ProxyUrl, JsError> {
         let raw = self.required("proxyUrl", &self.raw.proxy_url)?;
         ProxyUrl::new(&raw).map_err(|problem| self.error("proxyUrl", problem))
@@ -289,6 +303,7 @@ struct Common {
     refresh: Option<u32>,
     player_token: Option<String>,
     locale: Option<String>,
+    labels: LabelOverrides,
 }
 
 impl Common {
@@ -298,6 +313,7 @@ impl Common {
             refresh: options.refresh()?,
             player_token: options.player_token()?,
             locale: options.locale()?,
+            labels: options.labels()?,
         })
     }
 }
@@ -308,6 +324,7 @@ struct BattlepassInputs {
     player_id: String,
     game_id: String,
     battlepass_id: Option<String>,
+    compact: bool,
 }
 
 impl Inputs for BattlepassInputs {
@@ -319,6 +336,7 @@ impl Inputs for BattlepassInputs {
             player_id: options.required("playerId", &options.raw.player_id)?,
             game_id: options.required("gameId", &options.raw.game_id)?,
             battlepass_id: options.optional("battlepassId", &options.raw.battlepass_id)?,
+            compact: options.layout()? == Some("compact"),
         })
     }
 
@@ -340,6 +358,8 @@ impl Inputs for BattlepassInputs {
                 refresh=field(inputs, |i| i.common.refresh)
                 player_token=field(inputs, |i| i.common.player_token.clone())
                 locale=field(inputs, |i| i.common.locale.clone())
+                labels=field(inputs, |i| i.common.labels.clone())
+                compact=field(inputs, |i| i.compact)
                 events
                 refresh_now
             />
@@ -386,6 +406,7 @@ impl Inputs for CollectionInputs {
                 refresh=field(inputs, |i| i.common.refresh)
                 player_token=field(inputs, |i| i.common.player_token.clone())
                 locale=field(inputs, |i| i.common.locale.clone())
+                labels=field(inputs, |i| i.common.labels.clone())
                 events
                 refresh_now
             />
@@ -440,25 +461,24 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
     Ok(WidgetHandle::keep(I::FUNCTION, Mounted { _view: Box::new(handle), refresh_now, update }))
 }
 
-/// Sets the `theme` and `layout` options, when given, as `data-theme` and `data-layout` on the
-/// element the widget is in: the stylesheet picks its scheme and layout from there.
+/// Sets the `theme` option, when given, as `data-theme`, and the `layout` (default `full`) as
+/// `data-layout` on the element the widget is in: the stylesheet reads both from there.
 fn apply_theme(parent: &HtmlElement, options: &Options) -> Result<(), JsError> {
     if let Some(theme) = options.theme()? {
         let _ = parent.set_attribute("data-theme", theme);
     }
-    if let Some(layout) = options.layout()? {
-        let _ = parent.set_attribute("data-layout", layout);
-    }
+    // The layout is the widget's own too (compact renders less), so the two never disagree.
+    let _ = parent.set_attribute("data-layout", options.layout()?.unwrap_or("full"));
     Ok(())
 }
 
 /// Mounts a battle-pass widget into `element`.
 ///
-/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refreshInterval?, playerToken?, locale?, theme?, layout?}`
+/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refreshInterval?, playerToken?, locale?, theme?, layout?, labels?}`
 /// (`refreshInterval`: seconds between background refreshes, `0` for none, default 60, also read
 /// under its old name `refresh`; `playerToken`:
 /// sent to the proxy as `Authorization: Bearer`; `locale`: BCP 47 tag for numbers and dates;
-/// `layout`: `full` or `compact`). Throws an `Error` naming the option that is
+/// `layout`: `full` or `compact`; `labels`: replacement texts by label name). Throws an `Error` naming the option that is
 /// missing or invalid. `progress-load` and `progress-error` events are dispatched on `element`.
 #[wasm_bindgen(js_name = mountBattlepass)]
 pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
@@ -468,7 +488,7 @@ pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHand
 /// Mounts a collection widget into `element`: all of a user's collections, or one with
 /// `programId`.
 ///
-/// `options`: `{proxyUrl, platform, platformUserId, programId?, refreshInterval?, playerToken?, locale?, theme?}`. Throws an `Error`
+/// `options`: `{proxyUrl, platform, platformUserId, programId?, refreshInterval?, playerToken?, locale?, theme?, labels?}`. Throws an `Error`
 /// naming the option that is missing or invalid. `progress-load` and `progress-error` events are
 /// dispatched on `element`.
 #[wasm_bindgen(js_name = mountCollections)]

@@ -22,6 +22,7 @@ pub struct Locale(pub Option<String>);
 #[cfg(target_arch = "wasm32")]
 mod intl {
     use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
 
     #[wasm_bindgen]
     extern "C" {
@@ -43,6 +44,38 @@ mod intl {
         /// `formatter.format(value)`.
         #[wasm_bindgen(method, catch)]
         pub fn format(this: &Formatter, value: &JsValue) -> Result<String, JsValue>;
+    }
+
+    /// A span through `Intl.DurationFormat` (`{days: 1, hours: 2}`), or unit by unit through
+    /// `Intl.NumberFormat` where there is none; `None` if `Intl` throws.
+    pub fn span(tag: &str, parts: &[(i64, usize)]) -> Option<String> {
+        use js_sys::{Array, Object, Reflect};
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let set = |object: &Object, name: &str, value: JsValue| Reflect::set(object, &name.into(), &value).ok();
+        let locales = Array::of1(&tag.into());
+        let options = Object::new();
+        let duration_format = Reflect::get(&intl, &"DurationFormat".into()).ok().filter(JsValue::is_function);
+        if let Some(constructor) = duration_format {
+            set(&options, "style", "narrow".into())?;
+            let constructor: js_sys::Function = constructor.unchecked_into();
+            let formatter = Reflect::construct(&constructor, &Array::of2(&locales, &options)).ok()?;
+            let duration = Object::new();
+            for (amount, unit) in parts {
+                set(&duration, super::UNITS[*unit], (*amount as f64).into())?;
+            }
+            let format: js_sys::Function = Reflect::get(&formatter, &"format".into()).ok()?.dyn_into().ok()?;
+            return format.call1(&formatter, &duration).ok()?.as_string();
+        }
+        set(&options, "style", "unit".into())?;
+        set(&options, "unitDisplay", "narrow".into())?;
+        let mut texts = Vec::new();
+        for (amount, unit) in parts {
+            // `days` → `day`: NumberFormat's units are singular.
+            set(&options, "unit", super::UNITS[*unit].trim_end_matches('s').into())?;
+            let formatter = js_sys::Intl::NumberFormat::new(&locales, &options);
+            texts.push(formatter.format().call1(&formatter, &(*amount as f64).into()).ok()?.as_string()?);
+        }
+        Some(texts.join(" "))
     }
 
     thread_local! {
@@ -146,6 +179,20 @@ impl Locale {
             }
         }
         Some(millis_date(millis))
+    }
+}
+
+impl Locale {
+    /// A time span as the locale writes it: `Intl.DurationFormat` (narrow) where the browser has
+    /// it, else each unit through `Intl.NumberFormat`, else [`span_text`].
+    pub fn span(&self, parts: &[(i64, usize)]) -> String {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(tag) = &self.0 {
+            if let Some(text) = intl::span(tag, parts) {
+                return text;
+            }
+        }
+        span_text(parts)
     }
 }
 
@@ -291,60 +338,49 @@ pub fn millis_date(millis: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-/// A remaining time, in its two largest units: `6d 23h`, `5h 12m`, `3m`, or `less than a minute`.
-///
-/// ```
-/// use progress_widgets::format::duration;
-/// assert_eq!(duration(604_800_000), "7d");
-/// assert_eq!(duration(93_784_000), "1d 2h");
-/// assert_eq!(duration(30_000), "less than a minute");
-/// ```
-pub fn duration(millis: i64) -> String {
-    let minutes = millis.max(0) / 60_000;
-    let (days, hours, mins) = (minutes / 1_440, minutes / 60 % 24, minutes % 60);
-    match (days, hours, mins) {
-        (0, 0, 0) => "less than a minute".into(),
-        (0, 0, m) => format!("{m}m"),
-        (0, h, 0) => format!("{h}h"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, 0, _) => format!("{d}d"),
-        (d, h, _) => format!("{d}d {h}h"),
-    }
-}
+/// The units of a time left, largest first, as `Intl.DurationFormat` names them.
+pub const UNITS: [&str; 4] = ["days", "hours", "minutes", "seconds"];
 
-/// What a countdown shows `left_ms` before its end, and in how many milliseconds the text next
-/// changes: whole minutes while an hour or more is left, then seconds; `Ended` (and no next
+/// What a countdown shows `left_ms` before its end, and in how many milliseconds that next
+/// changes: the two largest units that are not zero, as `(amount, index in UNITS)`, in whole
+/// minutes while an hour or more is left, then in seconds (rounded up); nothing (and no next
 /// change) at the end.
 ///
 /// ```
 /// use progress_widgets::format::countdown;
-/// assert_eq!(countdown(93_784_000), ("1d 2h left".to_owned(), Some(4_000)));
-/// assert_eq!(countdown(125_500), ("2m 6s left".to_owned(), Some(500))); // whole seconds, rounded up
-/// assert_eq!(countdown(0), ("Ended".to_owned(), None));
+/// assert_eq!(countdown(93_784_000), (vec![(1, 0), (2, 1)], Some(4_000))); // 1 day 2 hours
+/// assert_eq!(countdown(604_800_000).0, [(7, 0)]);
+/// assert_eq!(countdown(125_500), (vec![(2, 2), (6, 3)], Some(500))); // 2 min 6 s
+/// assert_eq!(countdown(0), (vec![], None));
 /// ```
-pub fn countdown(left_ms: i64) -> (String, Option<i64>) {
+pub fn countdown(left_ms: i64) -> (Vec<(i64, usize)>, Option<i64>) {
     if left_ms <= 0 {
-        return ("Ended".into(), None);
+        return (Vec::new(), None);
     }
-    if left_ms >= 3_600_000 {
-        let next = match left_ms % 60_000 {
-            0 => 60_000,
-            rest => rest,
-        };
-        return (duration(left_ms) + " left", Some(next));
-    }
-    let seconds = (left_ms + 999) / 1000;
-    let (m, s) = (seconds / 60, seconds % 60);
-    let text = match (m, s) {
-        (0, s) => s.to_string() + "s",
-        (m, 0) => m.to_string() + "m",
-        (m, s) => m.to_string() + "m " + &s.to_string() + "s",
+    let (amounts, first, tick) = if left_ms >= 3_600_000 {
+        let minutes = left_ms / 60_000;
+        ([minutes / 1_440, minutes / 60 % 24, minutes % 60], 0, 60_000)
+    } else {
+        let seconds = (left_ms + 999) / 1000;
+        ([seconds / 60, seconds % 60, 0], 2, 1000)
     };
-    let next = match left_ms % 1000 {
-        0 => 1000,
+    // The largest unit that is not zero, and the one after it unless that is zero.
+    let start = amounts.iter().position(|a| *a > 0).unwrap_or(1);
+    let parts = amounts.iter().enumerate().skip(start).take(2).filter(|(_, a)| **a > 0).map(|(i, a)| (*a, first + i)).collect();
+    let next = match left_ms % tick {
+        0 => tick,
         rest => rest,
     };
-    (text + " left", Some(next))
+    (parts, Some(next))
+}
+
+/// A time span as plain text: `1d 2h`, `33m 5s`.
+///
+/// ```
+/// assert_eq!(progress_widgets::format::span_text(&[(1, 0), (2, 1)]), "1d 2h");
+/// ```
+pub fn span_text(parts: &[(i64, usize)]) -> String {
+    parts.iter().map(|(amount, unit)| amount.to_string() + ["d", "h", "m", "s"][*unit]).collect::<Vec<_>>().join(" ")
 }
 
 /// The instant an ISO-8601 timestamp names, in ms since the epoch (the browser parses it; natively
@@ -438,9 +474,12 @@ mod tests {
     }
 
     #[test]
-    fn durations_never_go_negative() {
-        assert_eq!(duration(-5), "less than a minute");
-        assert_eq!(duration(3_600_000 * 5 + 60_000 * 12), "5h 12m");
-        assert_eq!(duration(180_000), "3m");
+    fn countdowns_drop_zero_units_and_never_go_negative() {
+        assert_eq!(countdown(-5), (vec![], None));
+        assert_eq!(span_text(&countdown(3_600_000 * 5 + 60_000 * 12).0), "5h 12m");
+        assert_eq!(span_text(&countdown(86_400_000 + 60_000 * 12).0), "1d");
+        assert_eq!(span_text(&countdown(180_000).0), "3m");
+        assert_eq!(span_text(&countdown(59_001).0), "1m");
+        assert_eq!(span_text(&countdown(4_000).0), "4s");
     }
 }

@@ -23,6 +23,7 @@
 //! (see [`embed`]).
 
 pub mod client;
+pub mod labels;
 pub mod embed;
 pub mod format;
 pub mod model;

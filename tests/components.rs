@@ -73,6 +73,18 @@ fn mount_collections_for(user: &str, program: Option<&str>) -> (HtmlElement, imp
 }
 
 #[wasm_bindgen_test]
+fn plurals_follow_the_locales_own_rules() {
+    use progress_widgets::format::Locale;
+    use progress_widgets::labels::{Label, Labels};
+    let plural = |tag: &str, n: f64| Labels::new(&Locale(Some(tag.into())), Default::default()).plural(n, Label::CardsOfOne, Label::CardsOfOther);
+    // French counts 0 as singular, English does not: the rule is Intl.PluralRules', not `n == 1`.
+    assert_eq!(plural("fr", 0.0), Label::CardsOfOne);
+    assert_eq!(plural("en", 0.0), Label::CardsOfOther);
+    assert_eq!(plural("de", 1.0), Label::CardsOfOne);
+    assert_eq!(plural("de", 2.0), Label::CardsOfOther);
+}
+
+#[wasm_bindgen_test]
 async fn battlepass_shows_xp_level_track_rewards_and_challenges() {
     let (root, _handle) = mount_battlepass_for("p-42");
     wait_for(&root, ".pw-level").await;
@@ -120,8 +132,7 @@ async fn battlepass_shows_xp_level_track_rewards_and_challenges() {
     assert_eq!(count(&root, ".pw-tile.pw-premium[aria-hidden='true']"), 3);
     let premium = root.query_selector("[data-level-id='up-lvl-2'] .pw-tile.pw-premium").unwrap().unwrap().text_content().unwrap();
     assert!(premium.starts_with("Premium: ") && premium.contains("Coral Crown 2"), "{premium}");
-    let next = root.query_selector("[part='next-reward']").unwrap().unwrap().text_content().unwrap();
-    assert!(next.contains("Tide Token") && next.contains("at level 4"), "{next}");
+    assert!(root.query_selector("[part='next-reward']").unwrap().is_none(), "the next reward is the compact layout's");
     // Challenges are grouped by state under headings.
     let groups: Vec<String> = (0..count(&root, ".pw-group-title"))
         .map(|i| root.query_selector_all(".pw-group-title").unwrap().get(i).unwrap().text_content().unwrap())
@@ -359,6 +370,25 @@ async fn a_player_token_opens_a_proxy_with_tokens_on_and_shows_the_players_own_c
     .unwrap();
     wait_for(&collections, ".pw-reward-value").await;
     assert!(text(&collections).contains("ICE-777"), "{}", text(&collections));
+    assert!(collections.query_selector("[part='qr-code']").unwrap().is_none(), "a TEXT value is no QR code");
+    // The same reward meant as a QR code: drawn to scan, and still there as text to copy.
+    let qr = container();
+    let _qr = mount_collections(
+        qr.clone().into(),
+        options(&[
+            ("proxyUrl", &url),
+            ("platform", "discord"),
+            ("platformUserId", "123456789012345678"),
+            ("programId", "program_winter-qr"),
+            ("playerToken", &token),
+        ]),
+    )
+    .unwrap();
+    let code = wait_for(&qr, "svg[part='qr-code'][role='img']").await;
+    assert_eq!(code.get_attribute("aria-label").as_deref(), Some("QR code"));
+    let path = code.query_selector("path").unwrap().unwrap().get_attribute("d").unwrap();
+    assert!(path.starts_with("M0 0h7v1h-7z"), "a finder pattern in the corner: {path}");
+    assert!(text(&qr).contains("ICE-777"), "{}", text(&qr));
 }
 
 #[wasm_bindgen_test]

@@ -16,6 +16,7 @@ use super::styles::inline_styles;
 use super::{image_src, keyed};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::format::{self, Locale};
+use crate::labels::{Label, LabelOverrides, Labels};
 use crate::widgets::countdown::Countdown;
 use crate::model::whalepass::{Battlepass, BattlepassProgress as Progress, Challenge, Level, PlayerProgress, Reward};
 
@@ -254,12 +255,12 @@ impl ChallengeState {
         [ChallengeState::InProgress, ChallengeState::Upcoming, ChallengeState::Completed, ChallengeState::Ended];
 
     /// The group's heading.
-    pub fn title(self) -> &'static str {
+    pub fn title(self) -> Label {
         match self {
-            ChallengeState::InProgress => "In progress",
-            ChallengeState::Upcoming => "Upcoming",
-            ChallengeState::Completed => "Completed",
-            ChallengeState::Ended => "Ended",
+            ChallengeState::InProgress => Label::InProgress,
+            ChallengeState::Upcoming => Label::Upcoming,
+            ChallengeState::Completed => Label::Completed,
+            ChallengeState::Ended => Label::Ended,
         }
     }
 }
@@ -290,17 +291,29 @@ pub fn challenge_state(challenge: &Challenge, now_ms: i64, millis: impl Fn(&str)
 }
 
 /// The battle pass's dates as one line: `2026-11-01 – 2026-12-31`, or `No end date`.
-pub fn season_dates(battlepass: &Battlepass, locale: &Locale) -> Option<String> {
+///
+/// ```
+/// use progress_widgets::model::whalepass::Battlepass;
+/// use progress_widgets::widgets::battlepass::season_dates;
+/// let season = Battlepass { end_date: Some("2026-12-31T00:00:00Z".into()), ..Default::default() };
+/// assert_eq!(season_dates(&season, &Default::default(), &Default::default()).as_deref(), Some("Ends 2026-12-31"));
+/// ```
+pub fn season_dates(battlepass: &Battlepass, locale: &Locale, t: &Labels) -> Option<String> {
     if battlepass.no_time_limit == Some(true) {
-        return Some("No end date".into());
+        return Some(t.get(Label::NoEndDate));
     }
     let date = |d: &Option<String>| d.as_deref().and_then(|d| locale.iso_date(d));
-    match (date(&battlepass.start_date), date(&battlepass.end_date)) {
-        (Some(start), Some(end)) => Some(format!("{start} – {end}")),
-        (None, Some(end)) => Some(format!("Ends {end}")),
-        (Some(start), None) => Some(format!("Started {start}")),
-        (None, None) => None,
-    }
+    date_range(date(&battlepass.start_date), date(&battlepass.end_date), t, [Label::Ends, Label::Started])
+}
+
+/// `start – end`, or one of them with the label that says which (`[end only, start only]`).
+pub(crate) fn date_range(start: Option<String>, end: Option<String>, t: &Labels, alone: [Label; 2]) -> Option<String> {
+    Some(match (start, end) {
+        (Some(start), Some(end)) => t.fill(Label::DateRange, &[("start", &start), ("end", &end)]),
+        (None, Some(end)) => t.fill(alone[0], &[("date", &end)]),
+        (Some(start), None) => t.fill(alone[1], &[("date", &start)]),
+        (None, None) => return None,
+    })
 }
 
 /// A player's battle-pass progress, fetched through the proxy.
@@ -333,9 +346,17 @@ pub fn BattlepassProgress(
     /// Sent to the proxy as `Authorization: Bearer <token>`.
     #[prop(into, optional)]
     player_token: MaybeProp<String>,
-    /// BCP 47 tag numbers and dates are written for; none writes `1,250` and `2026-11-21`.
+    /// BCP 47 tag numbers and dates are written for; none writes `1,250` and `2026-11-21`. Its
+    /// language picks the labels (English, French, German).
     #[prop(into, optional)]
     locale: MaybeProp<String>,
+    /// Replacements for any of the built-in labels, by name.
+    #[prop(into, optional)]
+    labels: MaybeProp<LabelOverrides>,
+    /// The compact layout, for sidebars: the season, the XP bar, the level and the next reward,
+    /// without the track and the challenges.
+    #[prop(into, optional)]
+    compact: MaybeProp<bool>,
     /// Where to dispatch `progress-load` and `progress-error`.
     #[prop(optional)]
     events: Option<ProgressEvents>,
@@ -394,11 +415,12 @@ pub fn BattlepassProgress(
         // No progress (loading, or another player's on the way): the next one gets a summary.
         let Some(xp) = xp.get() else { return (0.0, String::new()) };
         let locale = Locale::new(locale.get_untracked());
-        let level = || "Level ".to_owned() + &locale.number(xp.level);
+        let t = Labels::new(&locale, labels.get_untracked().unwrap_or_default());
+        let level = locale.number(xp.level);
         let text = match previous {
-            Some((before, text)) if !text.is_empty() && xp.level > *before => level() + " reached",
+            Some((before, text)) if !text.is_empty() && xp.level > *before => t.fill(Label::LevelReached, &[("level", &level)]),
             Some((_, text)) if !text.is_empty() => text.clone(),
-            _ => level() + ", " + &locale.number(xp.current_exp) + " XP",
+            _ => t.fill(Label::Summary, &[("level", &level), ("xp", &locale.number(xp.current_exp))]),
         };
         (xp.level, text)
     });
@@ -412,6 +434,7 @@ pub fn BattlepassProgress(
         progress.has_data().then(|| track.with(|t| next_reward(t.iter().map(|(_, step)| step)))).flatten()
     });
     let is_empty = move || progress.has_data() && track.with(Vec::is_empty) && challenges.with(Vec::is_empty);
+    let compact = move || compact.get() == Some(true);
 
     // The current level is scrolled to the middle of the track once, when the track first shows
     // (at 390 px it would otherwise start off-screen); never again, so a player's own scrolling
@@ -420,10 +443,16 @@ pub fn BattlepassProgress(
     // Whether the track can page back / forward: the paging buttons say so with aria-disabled
     // (never `disabled`, which would drop a keyboard user's focus to the page).
     let can_page = RwSignal::new((false, false));
+    // A refresh that changes nothing on the track must not touch the paging buttons either.
+    let set_paging = move |now: (bool, bool)| {
+        if can_page.get_untracked() != now {
+            can_page.set(now);
+        }
+    };
     let update_paging = move || {
         if let Some(list) = levels_list.get_untracked() {
             let left = list.scroll_left();
-            can_page.set((left > 1, left + list.client_width() < list.scroll_width() - 1));
+            set_paging((left > 1, left + list.client_width() < list.scroll_width() - 1));
         }
     };
     Effect::new(move |centred: Option<bool>| {
@@ -461,7 +490,12 @@ pub fn BattlepassProgress(
             {inline_styles()}
             // A new locale rewrites every number and date: render the content again under it.
             {move || {
-                provide_context(Locale::new(locale.get()));
+                let locale = Locale::new(locale.get());
+                let t = Labels::new(&locale, labels.get().unwrap_or_default());
+                let [no_battle_pass, levels, free, premium, challenges_title] =
+                    [Label::NoBattlePass, Label::Levels, Label::Free, Label::Premium, Label::Challenges].map(|l| t.get(l));
+                provide_context(locale);
+                provide_context(t);
                 view! {
                     <Header progress season />
                     <p class="pw-sr" role="status">{move || announcement.with(|(_, text)| text.clone())}</p>
@@ -470,17 +504,17 @@ pub fn BattlepassProgress(
                         loading=progress.loading
                         error=progress.error
                         retry=UnsyncCallback::new(move |_| load())
-                        what="battle pass"
+                        loading_label=Label::LoadingBattlePass
                     />
                     {move || xp.get().map(|xp| view! { <XpBar xp /> })}
-                    {move || next.get().map(|next| view! { <NextRewardLine next /> })}
+                    {move || next.get().filter(|_| compact()).map(|next| view! { <NextRewardLine next /> })}
                     <Show when=is_empty>
-                        <p class="pw-empty">"No battle pass is running for this player yet."</p>
+                        <p class="pw-empty">{no_battle_pass.clone()}</p>
                     </Show>
-                    <Show when=move || !track.with(Vec::is_empty)>
+                    <Show when=move || !compact() && !track.with(Vec::is_empty)>
                         <div class="pw-track" part="track">
                             <div class="pw-track-head">
-                                <h3 class="pw-subtitle">"Levels"</h3>
+                                <h3 class="pw-subtitle">{levels.clone()}</h3>
                                 <PageButton direction=-1 track=levels_list can_page />
                                 <PageButton direction=1 track=levels_list can_page />
                             </div>
@@ -489,7 +523,7 @@ pub fn BattlepassProgress(
                             <ol
                                 class="pw-levels"
                                 tabindex="0"
-                                aria-label="Levels"
+                                aria-label=levels.clone()
                                 node_ref=levels_list
                                 on:scroll=move |_| update_paging()
                                 on:keydown=on_key
@@ -497,8 +531,8 @@ pub fn BattlepassProgress(
                                 // The rows' names, pinned to the start while the track scrolls; each
                                 // tile names its own row for screen readers.
                                 <li class="pw-track-legend" aria-hidden="true">
-                                    <span class="pw-legend-free">"Free"</span>
-                                    <span class="pw-legend-premium">"Premium"</span>
+                                    <span class="pw-legend-free">{free.clone()}</span>
+                                    <span class="pw-legend-premium">{premium.clone()}</span>
                                 </li>
                                 // Keyed by identity and content: a level that changes re-renders, the rest stay.
                                 <For
@@ -511,9 +545,9 @@ pub fn BattlepassProgress(
                             </ol>
                         </div>
                     </Show>
-                    <Show when=move || !challenges.with(Vec::is_empty)>
+                    <Show when=move || !compact() && !challenges.with(Vec::is_empty)>
                         <div class="pw-challenge-groups">
-                            <h3 class="pw-subtitle">"Challenges"</h3>
+                            <h3 class="pw-subtitle">{challenges_title.clone()}</h3>
                             {ChallengeState::ALL.map(|state| view! { <ChallengeGroup state challenges /> })}
                         </div>
                     </Show>
@@ -529,11 +563,12 @@ pub fn BattlepassProgress(
 #[component]
 fn PageButton(direction: i32, track: NodeRef<leptos::html::Ol>, can_page: RwSignal<(bool, bool)>) -> impl IntoView {
     let back = direction < 0;
+    let t = expect_context::<Labels>();
     view! {
         <button
             class="pw-page"
             part="page-button"
-            aria-label=if back { "Earlier levels" } else { "Later levels" }
+            aria-label=t.get(if back { Label::EarlierLevels } else { Label::LaterLevels })
             aria-disabled=move || can_page.with(|(earlier, later)| if back { !earlier } else { !later }).to_string()
             on:click=move |_| page(track, direction)
         >
@@ -557,7 +592,7 @@ fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(ChallengeState, C
     });
     view! {
         <Show when=move || !items.with(Vec::is_empty)>
-            <h4 class="pw-group-title">{state.title()}</h4>
+            <h4 class="pw-group-title">{expect_context::<Labels>().get(state.title())}</h4>
             <ul class="pw-challenges">
                 <For each=move || items.get() key=|(key, _)| key.clone() let:((_, challenge))>
                     <ChallengeItem challenge state />
@@ -570,15 +605,21 @@ fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(ChallengeState, C
 /// The season name and dates, and who the progress belongs to.
 #[component]
 fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl IntoView {
-    let name = move || season.data.with(|s| s.as_ref().and_then(|s| s.name.clone())).unwrap_or_else(|| "Battle pass".into());
     let locale = expect_context::<Locale>();
+    let t = expect_context::<Labels>();
+    let name = {
+        let t = t.clone();
+        move || season.data.with(|s| s.as_ref().and_then(|s| s.name.clone())).unwrap_or_else(|| t.get(Label::BattlePass))
+    };
     let dates = {
-        let locale = locale.clone();
-        move || season.data.with(|s| s.as_ref().and_then(|s| season_dates(s, &locale)))
+        let (locale, t) = (locale.clone(), t.clone());
+        move || season.data.with(|s| s.as_ref().and_then(|s| season_dates(s, &locale, &t)))
     };
     let price = {
-        let locale = locale.clone();
-        move || season.data.with(|s| s.as_ref().and_then(|s| s.premium_price)).map(|p| format!("Premium {}", locale.number(p)))
+        let (locale, t) = (locale.clone(), t.clone());
+        move || {
+            season.data.with(|s| s.as_ref().and_then(|s| s.premium_price)).map(|p| t.fill(Label::PremiumPrice, &[("price", &locale.number(p))]))
+        }
     };
     let player = move || progress.data.with(|p| p.as_ref().and_then(|p| p.player.clone()));
     // The season's end, counted down live.
@@ -594,16 +635,16 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl 
                 {move || price().map(|p| view! { <span class="pw-price">{p}</span> })}
             </p>
             {move || player().map(|player| {
-                let locale = locale.clone();
                 let connected = player.account_connected == Some(true);
+                let dated = |label, at: Option<String>| at.and_then(|at| locale.iso_date(&at)).map(|at| t.fill(label, &[("date", &at)]));
                 view! {
                     <p class="pw-player">
-                        {player.external_player_id.map(|id| view! { <span class="pw-player-id">"Player " {id}</span> })}
+                        {player.external_player_id.map(|id| view! { <span class="pw-player-id">{t.fill(Label::Player, &[("id", &id)])}</span> })}
                         <span class="pw-account" class:pw-connected=connected>
-                            {if connected { "Whalepass account connected" } else { "Whalepass account not connected" }}
+                            {t.get(if connected { Label::AccountConnected } else { Label::AccountNotConnected })}
                         </span>
-                        {player.created_at.and_then(|at| locale.iso_date(&at)).map(|at| view! { <span class="pw-joined">"Joined " {at}</span> })}
-                        {player.updated_at.and_then(|at| locale.iso_date(&at)).map(|at| view! { <span class="pw-updated">"Updated " {at}</span> })}
+                        {dated(Label::Joined, player.created_at).map(|at| view! { <span class="pw-joined">{at}</span> })}
+                        {dated(Label::Updated, player.updated_at).map(|at| view! { <span class="pw-updated">{at}</span> })}
                     </p>
                 }
             })}
@@ -615,25 +656,26 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl 
 #[component]
 fn XpBar(xp: XpSummary) -> impl IntoView {
     let locale = expect_context::<Locale>();
+    let t = expect_context::<Labels>();
     let caption = match (xp.next_level, xp.to_next) {
-        (Some(next), Some(to_next)) => format!("{} XP to level {}", locale.number(to_next), locale.number(next)),
-        (Some(next), None) => format!("Next: level {}", locale.number(next)),
-        (None, _) if xp.all_reached => "Every level reached".to_owned(),
+        (Some(next), Some(to_next)) => t.fill(Label::XpToLevel, &[("xp", &locale.number(to_next)), ("level", &locale.number(next))]),
+        (Some(next), None) => t.fill(Label::NextLevel, &[("level", &locale.number(next))]),
+        (None, _) if xp.all_reached => t.get(Label::EveryLevelReached),
         (None, _) => String::new(),
     };
     let percent = format::percent(xp.fraction);
     view! {
         <div class="pw-xp">
             <p class="pw-xp-line">
-                <span class="pw-level-now">"Level " {locale.number(xp.level)}</span>
-                <span class="pw-xp-total">{locale.number(xp.current_exp)} " XP"</span>
+                <span class="pw-level-now">{t.fill(Label::Level, &[("level", &locale.number(xp.level))])}</span>
+                <span class="pw-xp-total">{t.fill(Label::Xp, &[("xp", &locale.number(xp.current_exp))])}</span>
                 <span class="pw-xp-next">{caption}</span>
             </p>
             <div
                 class="pw-bar"
                 part="xp-bar"
                 role="progressbar"
-                aria-label="Progress to the next level"
+                aria-label=t.get(Label::ProgressToNextLevel)
                 aria-valuemin="0"
                 aria-valuemax="100"
                 aria-valuenow=format::percent_value(xp.fraction).to_string()
@@ -644,18 +686,19 @@ fn XpBar(xp: XpSummary) -> impl IntoView {
     }
 }
 
-/// "Next reward: Pearl Charm ×1 at level 4": what the player is working towards (the whole view
-/// in the compact layout, with the XP bar).
+/// "Next reward: Pearl Charm ×1 at level 4": what the player is working towards, in the compact
+/// layout (the full one shows it on the track).
 #[component]
 fn NextRewardLine(next: NextReward) -> impl IntoView {
     let locale = expect_context::<Locale>();
+    let t = expect_context::<Labels>();
     let NextReward { level, reward, premium } = next;
-    let at = level.map(|n| " at level ".to_owned() + &locale.number(n));
+    let at = level.map(|n| t.fill(Label::AtLevel, &[("level", &locale.number(n))]));
     view! {
         <p class="pw-next-reward" part="next-reward">
-            <span class="pw-next-label">"Next reward"</span>
+            <span class="pw-next-label">{t.get(Label::NextReward)}</span>
             <RewardItem reward />
-            {premium.then(|| view! { <span class="pw-badge pw-premium-badge">"Premium"</span> })}
+            {premium.then(|| view! { <span class="pw-badge pw-premium-badge">{t.get(Label::Premium)}</span> })}
             {at.map(|at| view! { <span class="pw-next-level">{at}</span> })}
         </p>
     }
@@ -684,13 +727,17 @@ fn icon(path: &'static str) -> impl IntoView {
 fn LevelItem(step: LevelStep) -> impl IntoView {
     let LevelStep { level, state } = step;
     let locale = expect_context::<Locale>();
+    let t = expect_context::<Labels>();
     let number = level.level.map(|n| locale.number(n)).unwrap_or_else(|| "?".into());
     let inactive = level.active == Some(false);
     let (path, label) = match state {
-        LevelState::Completed => (icon::CHECK, "Reached"),
-        LevelState::Current => (icon::CURRENT, "In progress"),
-        LevelState::Locked => (icon::LOCK, "Locked"),
+        LevelState::Completed => (icon::CHECK, Label::Reached),
+        LevelState::Current => (icon::CURRENT, Label::InProgress),
+        LevelState::Locked => (icon::LOCK, Label::Locked),
     };
+    // "Level 3" for screen readers, the bare number in the node: split around the placeholder.
+    let level_text = t.get(Label::Level);
+    let (before, after) = level_text.split_once("{level}").unwrap_or((&level_text, ""));
     view! {
         <li
             class=format!("pw-level pw-{}", state.name())
@@ -699,10 +746,10 @@ fn LevelItem(step: LevelStep) -> impl IntoView {
             data-level-id=level.id
         >
             <div class="pw-node">
-                <span class="pw-level-number"><span class="pw-sr">"Level "</span>{number}</span>
-                <span class="pw-level-state">{icon(path)}{label}</span>
-                {level.exp_required.map(|xp| view! { <span class="pw-level-xp">{locale.number(xp)} " XP"</span> })}
-                {inactive.then(|| view! { <span class="pw-badge">"Inactive"</span> })}
+                <span class="pw-level-number"><span class="pw-sr">{before.to_owned()}</span>{number}<span class="pw-sr">{after.to_owned()}</span></span>
+                <span class="pw-level-state">{icon(path)}{t.get(label)}</span>
+                {level.exp_required.map(|xp| view! { <span class="pw-level-xp">{t.fill(Label::Xp, &[("xp", &locale.number(xp))])}</span> })}
+                {inactive.then(|| view! { <span class="pw-badge">{t.get(Label::Inactive)}</span> })}
             </div>
             <RewardTile premium=false rewards=level.free_tier_rewards />
             <RewardTile premium=true rewards=level.premium_tier_rewards />
@@ -716,13 +763,9 @@ fn ChallengeItem(challenge: Challenge, state: ChallengeState) -> impl IntoView {
     let completed = state == ChallengeState::Completed;
     let premium = challenge.premium == Some(true);
     let locale = expect_context::<Locale>();
+    let t = expect_context::<Labels>();
     let date = |d: &Option<String>| d.as_deref().and_then(|d| locale.iso_date(d));
-    let dates = match (date(&challenge.start_date), date(&challenge.end_date)) {
-        (Some(start), Some(end)) => Some(format!("{start} – {end}")),
-        (None, Some(end)) => Some(format!("Until {end}")),
-        (Some(start), None) => Some(format!("From {start}")),
-        (None, None) => None,
-    };
+    let dates = date_range(date(&challenge.start_date), date(&challenge.end_date), &t, [Label::Until, Label::From]);
     let ends = (state == ChallengeState::InProgress).then(|| challenge.end_date.as_deref().and_then(format::iso_millis)).flatten();
     view! {
         <li class="pw-challenge" class:pw-completed=completed part="challenge" data-challenge-id=challenge.id.clone()>
@@ -733,10 +776,10 @@ fn ChallengeItem(challenge: Challenge, state: ChallengeState) -> impl IntoView {
                     ChallengeState::Upcoming => icon::LOCK,
                     ChallengeState::Ended => icon::ENDED,
                 })}
-                <span class="pw-challenge-name">{challenge.name.unwrap_or_else(|| "Challenge".into())}</span>
-                {premium.then(|| view! { <span class="pw-badge pw-premium-badge">"Premium"</span> })}
-                {(challenge.active == Some(false)).then(|| view! { <span class="pw-badge">"Inactive"</span> })}
-                <span class="pw-sr">{if completed { "Completed" } else { "Not completed" }}</span>
+                <span class="pw-challenge-name">{challenge.name.unwrap_or_else(|| t.get(Label::Challenge))}</span>
+                {premium.then(|| view! { <span class="pw-badge pw-premium-badge">{t.get(Label::Premium)}</span> })}
+                {(challenge.active == Some(false)).then(|| view! { <span class="pw-badge">{t.get(Label::Inactive)}</span> })}
+                <span class="pw-sr">{t.get(if completed { Label::Completed } else { Label::NotCompleted })}</span>
             </div>
             <p class="pw-challenge-dates">
                 {dates.map(|d| view! { <span>{d}</span> })}
@@ -751,11 +794,12 @@ fn ChallengeItem(challenge: Challenge, state: ChallengeState) -> impl IntoView {
 /// tier gives nothing on that row.
 #[component]
 fn RewardTile(premium: bool, rewards: Vec<Reward>) -> impl IntoView {
-    let (class, row) = if premium { ("pw-tile pw-premium", "Premium: ") } else { ("pw-tile pw-free", "Free: ") };
+    let t = expect_context::<Labels>();
+    let (class, row) = if premium { ("pw-tile pw-premium", t.get(Label::Premium)) } else { ("pw-tile pw-free", t.get(Label::Free)) };
     let empty = rewards.is_empty();
     view! {
         <div class=class aria-hidden=empty.then_some("true")>
-            {(!empty).then(|| view! { <span class="pw-sr">{row}</span> <RewardList rewards /> })}
+            {(!empty).then(|| view! { <span class="pw-sr">{row + ": "}</span> <RewardList rewards /> })}
         </div>
     }
 }
@@ -776,12 +820,13 @@ fn RewardList(rewards: Vec<Reward>) -> impl IntoView {
 #[component]
 fn RewardItem(reward: Reward) -> impl IntoView {
     let amount = reward_amount(&reward, &expect_context::<Locale>());
+    let t = expect_context::<Labels>();
     view! {
         <span class="pw-reward" part="reward" data-reward-id=reward.id.clone()>
             {reward.media_url.as_deref().and_then(image_src).map(|src| view! {
                 <img class="pw-reward-img" src=src alt="" loading="lazy" decoding="async" />
             })}
-            <span class="pw-reward-name">{reward.name.unwrap_or_else(|| "Reward".into())}</span>
+            <span class="pw-reward-name">{reward.name.unwrap_or_else(|| t.get(Label::Reward))}</span>
             {amount.map(|a| view! { <span class="pw-reward-amount">{a}</span> })}
         </span>
     }
@@ -864,10 +909,10 @@ mod tests {
             end_date: Some("2026-12-31T23:59:59.000Z".into()),
             ..Default::default()
         };
-        let locale = Locale::default();
-        assert_eq!(season_dates(&bp, &locale).as_deref(), Some("2026-11-01 – 2026-12-31"));
+        let (locale, t) = (Locale::default(), Labels::default());
+        assert_eq!(season_dates(&bp, &locale, &t).as_deref(), Some("2026-11-01 – 2026-12-31"));
         bp.no_time_limit = Some(true);
-        assert_eq!(season_dates(&bp, &locale).as_deref(), Some("No end date"));
+        assert_eq!(season_dates(&bp, &locale, &t).as_deref(), Some("No end date"));
     }
 
     #[test]

@@ -15,7 +15,9 @@ use super::styles::inline_styles;
 use super::{image_src, keyed};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::widgets::countdown::Countdown;
+use crate::widgets::qr::QrImage;
 use crate::format::{self, Locale};
+use crate::labels::{Label, LabelOverrides, Labels};
 use crate::model::giftoin::{Card, CollectionReward, Program, ProgramStatus, Rarity, ViewType};
 
 /// Whether a program should be listed at `now_ms`: Giftoin's `duration.start.showBefore` and
@@ -80,18 +82,6 @@ pub fn completion(program: &Program) -> f64 {
     if fraction.is_finite() { fraction.clamp(0.0, 1.0) } else { 0.0 }
 }
 
-/// Time left as text: from `timeLeft`, else from the end date; `None` when the program has no end.
-///
-/// ```
-/// use progress_widgets::model::giftoin::Program;
-/// use progress_widgets::widgets::collection::time_left;
-/// let program = Program { time_left: Some(604_800_000), ..Default::default() };
-/// assert_eq!(time_left(&program, 0).as_deref(), Some("7d left"));
-/// ```
-pub fn time_left(program: &Program, now_ms: i64) -> Option<String> {
-    Some(format::countdown(ends_at(program, now_ms)? - now_ms).0)
-}
-
 /// When a program ends, in ms since the epoch: `timeLeft` counted from now (it was measured when
 /// the answer was made), else its end date.
 ///
@@ -117,17 +107,46 @@ fn is_owned(card: &Card) -> bool {
 /// use progress_widgets::model::giftoin::CollectionReward;
 /// use progress_widgets::widgets::collection::reward_state;
 /// let ready = CollectionReward { can_claim: Some(true), ..Default::default() };
-/// assert_eq!(reward_state(&ready, &Default::default()), ("claimable", "Ready to claim".to_owned()));
+/// assert_eq!(reward_state(&ready, &Default::default(), &Default::default()), ("claimable", "Ready to claim".to_owned()));
 /// ```
-pub fn reward_state(reward: &CollectionReward, locale: &Locale) -> (&'static str, String) {
+pub fn reward_state(reward: &CollectionReward, locale: &Locale, t: &Labels) -> (&'static str, String) {
     if reward.is_claimed == Some(true) {
-        let when = reward.claimed_timestamp.and_then(|ms| locale.millis_date(ms)).map(|day| format!(" on {day}")).unwrap_or_default();
-        ("claimed", format!("Claimed{when}"))
+        let text = match reward.claimed_timestamp.and_then(|ms| locale.millis_date(ms)) {
+            Some(day) => t.fill(Label::ClaimedOn, &[("date", &day)]),
+            None => t.get(Label::Claimed),
+        };
+        ("claimed", text)
     } else if reward.can_claim == Some(true) {
-        ("claimable", "Ready to claim".into())
+        ("claimable", t.get(Label::ReadyToClaim))
     } else {
-        ("locked", "Collect every card to unlock".into())
+        ("locked", t.get(Label::CollectToUnlock))
     }
+}
+
+/// A status in the widget's language; a status these tables do not know, as upstream wrote it.
+fn status_label(status: &ProgramStatus, t: &Labels) -> String {
+    let label = match status {
+        ProgramStatus::InProgress => Label::InProgress,
+        ProgramStatus::Completed => Label::Completed,
+        ProgramStatus::NotStarted => Label::NotStarted,
+        ProgramStatus::Ended => Label::Ended,
+        ProgramStatus::Expired => Label::Expired,
+        other => return other.label(),
+    };
+    t.get(label)
+}
+
+/// A rarity in the widget's language; one these tables do not know, as upstream wrote it.
+fn rarity_label(rarity: &Rarity, t: &Labels) -> String {
+    let label = match rarity {
+        Rarity::Common => Label::Common,
+        Rarity::Uncommon => Label::Uncommon,
+        Rarity::Rare => Label::Rare,
+        Rarity::Epic => Label::Epic,
+        Rarity::Legendary => Label::Legendary,
+        other => return other.label(),
+    };
+    t.get(label)
 }
 
 /// The CSS class for a status.
@@ -174,6 +193,9 @@ pub fn CollectionProgress(
     /// BCP 47 tag numbers and dates are written for; none writes `1,250` and `2026-11-21`.
     #[prop(into, optional)]
     locale: MaybeProp<String>,
+    /// Replacements for any of the built-in labels, by name.
+    #[prop(into, optional)]
+    labels: MaybeProp<LabelOverrides>,
     /// Where to dispatch `progress-load` and `progress-error`.
     #[prop(optional)]
     events: Option<ProgressEvents>,
@@ -225,17 +247,20 @@ pub fn CollectionProgress(
             {inline_styles()}
             // A new locale rewrites every number and date: render the content again under it.
             {move || {
-                provide_context(Locale::new(locale.get()));
+                let locale = Locale::new(locale.get());
+                let t = Labels::new(&locale, labels.get().unwrap_or_default());
+                provide_context(locale);
+                provide_context(t.clone());
                 view! {
                     <RemoteStatus
                         has_data=Signal::derive(move || programs.has_data())
                         loading=programs.loading
                         error=programs.error
                         retry=UnsyncCallback::new(move |_| load())
-                        what="collections"
+                        loading_label=Label::LoadingCollections
                     />
                     <Show when=move || programs.has_data() && shown.with(Vec::is_empty)>
-                        <p class="pw-empty">"No collections to show yet."</p>
+                        <p class="pw-empty">{t.get(Label::NoCollections)}</p>
                     </Show>
                     <div class="pw-programs">
                         // Keyed by identity and content, so only changed programs re-render.
@@ -259,22 +284,21 @@ pub fn CollectionProgress(
 fn ProgramItem(program: Program) -> impl IntoView {
     let now = js_sys::Date::now() as i64;
     let locale = expect_context::<Locale>();
+    let t = expect_context::<Labels>();
     let (collected, size) = collected_of(&program);
     let fraction = completion(&program);
     let end_at = ends_at(&program, now);
     let duration = program.duration.clone().unwrap_or_default();
     let starts = duration.start.and_then(|s| s.date).and_then(|ms| locale.millis_date(ms));
     let ends = duration.end.and_then(|e| e.date).and_then(|ms| locale.millis_date(ms));
-    let window = match (starts, ends) {
-        (Some(s), Some(e)) => Some(format!("{s} – {e}")),
-        (Some(s), None) => Some(format!("From {s} · no end date")),
-        (None, Some(e)) => Some(format!("Until {e}")),
-        (None, None) => None,
-    };
+    let window = crate::widgets::battlepass::date_range(starts, ends, &t, [Label::Until, Label::FromNoEnd]);
     let cards = program.cards;
     // Each bar says whose it is and what it counts ("3 of 10 cards"), not just a percentage.
-    let bar_label = program.name.clone().unwrap_or_else(|| "Collection".into()) + " progress";
-    let bar_value = locale.number(collected) + " of " + &locale.number(size) + " cards";
+    let name = program.name.unwrap_or_else(|| t.get(Label::Collection));
+    let bar_label = t.fill(Label::CollectionProgress, &[("name", &name)]);
+    let (collected_text, size_text) = (locale.number(collected), locale.number(size));
+    let counts = [("n", collected_text.as_str()), ("size", size_text.as_str())];
+    let bar_value = t.fill(t.plural(size, Label::CardsOfOne, Label::CardsOfOther), &counts);
     view! {
         <article class="pw-program" part="program" data-program-id=program.id.clone()>
             <header class="pw-program-head">
@@ -282,9 +306,9 @@ fn ProgramItem(program: Program) -> impl IntoView {
                     <img class="pw-program-img" src=src alt="" loading="lazy" decoding="async" />
                 })}
                 <div class="pw-program-title">
-                    <h2 class="pw-title">{program.name.unwrap_or_else(|| "Collection".into())}</h2>
+                    <h2 class="pw-title">{name}</h2>
                     <p class="pw-meta">
-                        {program.status.map(|status| view! { <span class=status_class(&status)>{status.label()}</span> })}
+                        {program.status.map(|status| view! { <span class=status_class(&status)>{status_label(&status, &t)}</span> })}
                         {end_at.map(|end| view! { <Countdown end /> })}
                         {window.map(|w| view! { <span class="pw-dates">{w}</span> })}
                         {program.environment.filter(|e| e != "production").map(|e| view! { <span class="pw-badge pw-env">{e}</span> })}
@@ -307,8 +331,8 @@ fn ProgramItem(program: Program) -> impl IntoView {
                 </div>
                 <p class="pw-collected-line">
                     <span class="pw-percent">{format::percent(fraction)}</span>
-                    <span class="pw-count">{locale.number(collected)} " / " {locale.number(size)} " collected"</span>
-                    {program.created_timestamp.and_then(|ms| locale.millis_date(ms)).map(|day| view! { <span class="pw-created">"Created " {day}</span> })}
+                    <span class="pw-count">{t.fill(Label::Collected, &counts)}</span>
+                    {program.created_timestamp.and_then(|ms| locale.millis_date(ms)).map(|day| view! { <span class="pw-created">{t.fill(Label::Created, &[("date", &day)])}</span> })}
                 </p>
             </div>
             <ul class="pw-cards">
@@ -324,21 +348,25 @@ fn ProgramItem(program: Program) -> impl IntoView {
 fn CardItem(card: Card) -> impl IntoView {
     let owned = is_owned(&card);
     let locale = expect_context::<Locale>();
-    let rarity_class = card.rarity.as_ref().map(|r| match r {
-        Rarity::Other(_) => "pw-rarity pw-rarity-other".to_owned(),
-        known => format!("pw-rarity pw-rarity-{}", known.as_str()),
+    let t = expect_context::<Labels>();
+    // The rarity is a frame in its colour and a label in words: never colour alone.
+    let rarity = card.rarity.as_ref().map(|r| match r {
+        Rarity::Other(_) => "other".to_owned(),
+        known => known.as_str().to_owned(),
     });
+    let frame = "pw-card pw-frame-".to_owned() + rarity.as_deref().unwrap_or("none");
     view! {
-        <li class="pw-card" class:pw-owned=owned part=if owned { "card owned" } else { "card" } data-card-id=card.id.clone()>
+        <li class=frame class:pw-owned=owned part=if owned { "card owned" } else { "card" } data-card-id=card.id.clone()>
             {card.image.as_deref().and_then(image_src).map(|src| view! {
                 <img class="pw-card-img" src=src alt="" loading="lazy" decoding="async" />
             })}
-            <span class="pw-card-name">{card.name.unwrap_or_else(|| "Card".into())}</span>
+            <span class="pw-card-name">{card.name.unwrap_or_else(|| t.get(Label::Card))}</span>
             <span class="pw-card-owned">
-                {if owned { "Owned" } else { "Not owned" }}
-                {card.owned_quantity.filter(|q| *q > 0.0).map(|q| format!(" ×{}", locale.number(q)))}
+                {t.get(if owned { Label::Owned } else { Label::NotOwned })}
+                // How many, as a badge on the card's corner.
+                {card.owned_quantity.filter(|q| *q > 0.0).map(|q| view! { <span class="pw-qty">" ×" {locale.number(q)}</span> })}
             </span>
-            {card.rarity.map(|rarity| view! { <span class=rarity_class>{rarity.label()}</span> })}
+            {card.rarity.map(|r| view! { <span class="pw-rarity">{rarity_label(&r, &t)}</span> })}
         </li>
     }
 }
@@ -346,16 +374,17 @@ fn CardItem(card: Card) -> impl IntoView {
 /// The collection's reward and whether it can be claimed.
 #[component]
 fn RewardPanel(reward: CollectionReward) -> impl IntoView {
-    let (state, label) = reward_state(&reward, &expect_context::<Locale>());
+    let t = expect_context::<Labels>();
+    let (state, label) = reward_state(&reward, &expect_context::<Locale>(), &t);
     // The value (a code, a link) is the reward itself: only shown once it is the user's.
     let value = reward.value.clone().filter(|_| state != "locked");
     // The proxy withholds values it cannot prove are the viewer's (no player token).
     let withheld = value.is_none() && state != "locked" && reward.value_withheld == Some(true);
-    // Rendering a QR code image comes later; until then the value is shown as text.
+    let qr = reward.view_type == Some(ViewType::Qr);
     let view_type = match &reward.view_type {
-        Some(ViewType::Qr) => "QR code".to_owned(),
-        Some(ViewType::Link) => "Link".to_owned(),
-        Some(ViewType::Text) | None => "Code".to_owned(),
+        Some(ViewType::Qr) => t.get(Label::QrCode),
+        Some(ViewType::Link) => t.get(Label::Link),
+        Some(ViewType::Text) | None => t.get(Label::Code),
         Some(other) => other.label(),
     };
     view! {
@@ -364,16 +393,18 @@ fn RewardPanel(reward: CollectionReward) -> impl IntoView {
                 <img class="pw-reward-img" src=src alt="" loading="lazy" decoding="async" />
             })}
             <div class="pw-reward-body">
-                <p class="pw-reward-name">{reward.name.unwrap_or_else(|| "Reward".into())}</p>
+                <p class="pw-reward-name">{reward.name.unwrap_or_else(|| t.get(Label::Reward))}</p>
                 {reward.description.map(|d| view! { <p class="pw-reward-description">{d}</p> })}
                 <p class="pw-reward-state">{label}</p>
                 {value.map(|value| view! {
+                    // A QR value is drawn to scan, and kept as text beside it to copy.
+                    {qr.then(|| view! { <QrImage value=value.clone() /> })}
                     <p class="pw-reward-value">
-                        {format!("{view_type}: ")}
+                        {view_type + ": "}
                         <code>{value}</code>
                     </p>
                 })}
-                {withheld.then(|| view! { <p class="pw-reward-value pw-reward-withheld">"Sign in to see your code"</p> })}
+                {withheld.then(|| view! { <p class="pw-reward-value pw-reward-withheld">{t.get(Label::SignInForCode)}</p> })}
             </div>
         </div>
     }
@@ -422,19 +453,21 @@ mod tests {
     }
 
     #[test]
-    fn time_left_uses_end_date_without_time_left_and_says_ended() {
+    fn the_end_is_the_end_date_without_time_left() {
         let program = windowed(0, true, Some((10_000_000, false)));
-        assert_eq!(time_left(&program, 10_000_000 - 3_600_000).as_deref(), Some("1h left"));
-        assert_eq!(time_left(&program, 20_000_000).as_deref(), Some("Ended"));
-        assert_eq!(time_left(&windowed(0, true, None), 0), None);
+        assert_eq!(ends_at(&program, 5), Some(10_000_000));
+        assert_eq!(ends_at(&windowed(0, true, None), 0), None);
     }
 
     #[test]
     fn reward_states_read_naturally() {
         let claimed = CollectionReward { is_claimed: Some(true), claimed_timestamp: Some(1644825600000), ..Default::default() };
         let locale = Locale::default();
-        assert_eq!(reward_state(&claimed, &locale), ("claimed", "Claimed on 2022-02-14".to_owned()));
-        assert_eq!(reward_state(&CollectionReward::default(), &locale).0, "locked");
+        let t = Labels::default();
+        assert_eq!(reward_state(&claimed, &locale, &t), ("claimed", "Claimed on 2022-02-14".to_owned()));
+        assert_eq!(reward_state(&CollectionReward::default(), &locale, &t).0, "locked");
+        let fr = Labels::new(&Locale(Some("fr".into())), Default::default());
+        assert_eq!(reward_state(&claimed, &locale, &fr).1, "Réclamée le 2022-02-14");
     }
 
     #[test]

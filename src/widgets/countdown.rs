@@ -5,10 +5,12 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::format;
+use crate::format::{self, Locale};
+use crate::labels::{Label, Labels};
 
 /// The time left until `end` (ms since the epoch): "6d 23h left", "42m left", "12s left",
-/// "Ended". It schedules its next change itself (one timer, cleared when it is removed).
+/// "Ended", in the widget's language (`Intl.DurationFormat` where the browser has it). It
+/// schedules its next change itself (one timer, cleared when it is removed).
 ///
 /// ```no_run
 /// use leptos::prelude::*;
@@ -23,16 +25,21 @@ pub fn Countdown(
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let timer = StoredValue::new(None::<TimeoutHandle>);
+    let words = StoredValue::new((expect_context::<Locale>(), expect_context::<Labels>()));
     // Each tick schedules the next at the moment the text will change.
-    fn schedule(end: i64, text: RwSignal<String>, timer: StoredValue<Option<TimeoutHandle>>) {
-        let (now_text, next) = format::countdown(end - js_sys::Date::now() as i64);
+    fn schedule(end: i64, text: RwSignal<String>, timer: StoredValue<Option<TimeoutHandle>>, words: StoredValue<(Locale, Labels)>) {
+        let (parts, next) = format::countdown(end - js_sys::Date::now() as i64);
+        let now_text = words.with_value(|(locale, labels)| match parts.is_empty() {
+            true => labels.get(Label::Ended),
+            false => labels.fill(Label::TimeLeft, &[("time", &locale.span(&parts))]),
+        });
         text.try_set(now_text);
         if let Some(next) = next {
-            let handle = set_timeout_with_handle(move || schedule(end, text, timer), Duration::from_millis(next as u64 + 5));
+            let handle = set_timeout_with_handle(move || schedule(end, text, timer, words), Duration::from_millis(next as u64 + 5));
             timer.try_set_value(handle.ok());
         }
     }
-    schedule(end, text, timer);
+    schedule(end, text, timer, words);
     on_cleanup(move || {
         timer.try_update_value(|t| t.take().map(|t| t.clear()));
     });

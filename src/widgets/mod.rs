@@ -5,6 +5,7 @@ pub mod collection;
 pub mod countdown;
 pub mod events;
 pub mod polling;
+pub mod qr;
 pub mod remote;
 pub mod styles;
 

@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use leptos::task::spawn_local;
 use web_sys::{AbortController, AbortSignal};
 
+use crate::labels::{Label, Labels};
 use crate::client::ClientError;
 
 /// The state of one remote value. `Copy`: it is a handful of arena handles owned by the
@@ -154,10 +155,16 @@ pub fn RemoteStatus(
     error: RwSignal<Option<ClientError>>,
     /// Asks again.
     retry: UnsyncCallback<()>,
-    /// What is loading, for the loading line ("battle pass", "collections").
-    what: &'static str,
+    /// The loading line ("Loading battle pass…").
+    loading_label: Label,
 ) -> impl IntoView {
-    let message = move || error.with(|e| e.as_ref().map(ToString::to_string)).unwrap_or_default();
+    let t = expect_context::<Labels>();
+    // The words, kept where every part of the view (each a `Fn` closure) can read them.
+    let words = StoredValue::new((t.clone(), [Label::CouldNotRefresh, Label::Retry, Label::Dismiss].map(|l| t.get(l))));
+    let word = move |i: usize| words.with_value(|(_, texts)| texts[i].clone());
+    let message = move || words.with_value(|(t, _)| error.with(|e| e.as_ref().map(|e| e.message(t)))).unwrap_or_default();
+    let refresh_failed = move || if has_data.get() { word(0) + " " } else { String::new() };
+    let loading_text = t.get(loading_label);
     // Busy: ask again by itself when the service said to (a shown notice, not an error wall).
     let busy = move || error.with(|e| matches!(e, Some(ClientError::Busy { .. })));
     let timer = StoredValue::new(None::<TimeoutHandle>);
@@ -188,7 +195,7 @@ pub fn RemoteStatus(
     });
     view! {
         <Show when=move || !has_data.get() && loading.get() && error.with(Option::is_none)>
-            <p class="pw-loading" role="status" aria-busy="true">"Loading " {what} "…"</p>
+            <p class="pw-loading" role="status" aria-busy="true">{loading_text.clone()}</p>
         </Show>
         <Show when=move || error.with(Option::is_some)>
             <div
@@ -201,7 +208,7 @@ pub fn RemoteStatus(
                 // polite status. The text changes only when the failure does, so a poll that
                 // fails again announces nothing new.
                 <p class="pw-error-message" role=move || if has_data.get() { "status" } else { "alert" }>
-                    {move || if has_data.get() { "Couldn't refresh. " } else { "" }}
+                    {refresh_failed}
                     {message}
                 </p>
                 <button
@@ -216,14 +223,14 @@ pub fn RemoteStatus(
                         }
                     }
                 >
-                    "Retry"
+                    {word(1)}
                 </button>
                 <Show when=move || has_data.get()>
                     <button
                         type="button"
                         part="dismiss"
                         class="pw-dismiss"
-                        aria-label="Dismiss"
+                        aria-label=word(2)
                         on:click=move |ev| {
                             remember_widget(ev);
                             error.set(None);

@@ -212,8 +212,10 @@ test("layout=compact shows the season, the XP bar and the next reward only, and 
     for (const line of await violations(page)) problems.push(`${theme}: ${line}`);
     await page.locator("battlepass-progress").screenshot({ path: join(ROOT, "target/e2e", `battlepass-progress-compact-${theme}-390.png`) });
     // Back to the full layout by removing the attribute.
+    assert.equal(await page.locator("battlepass-progress .pw-levels").count(), 0, "the track is not even rendered");
     await page.evaluate(() => document.querySelector("battlepass-progress").removeAttribute("layout"));
-    assert.equal(await visible(".pw-levels"), true);
+    await page.locator("battlepass-progress .pw-levels").waitFor();
+    assert.equal(await visible(".pw-next-reward"), false);
     await page.close();
   }
   assert.deepEqual(problems, []);

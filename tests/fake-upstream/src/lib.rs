@@ -25,6 +25,7 @@
 //! | `long-names` | level 1's reward, the first challenge and the first card named with 300 unbroken letters |
 //! | `levels-N` | N levels (up to 10,000), each with a free and a premium reward (for render timing) |
 //! | `level-up-after-first` | the normal answer the first time; then level 4 is completed (3,100 XP) |
+//! | program `{id}-qr` (Giftoin) | program `{id}` with its reward's `viewType` set to `QR` |
 //! | `edited-after-first` | the normal answer the first time; then level 1 needs 100 XP and its reward is "Copper Coin Pouch", challenge 1 is "Catch 7 rare fish", the first card is "Clown Loach" |
 //!
 //! ```no_run
@@ -414,8 +415,15 @@ async fn giftoin_program(
     headers: HeaderMap,
 ) -> Response {
     let programs: Vec<Value> = serde_json::from_str(GIFTOIN_PROGRAMS).unwrap();
-    match programs.into_iter().find(|p| p["id"] == json!(program)) {
-        Some(found) => answer(&fake, Service::Giftoin, &uri, &headers, &user, found.to_string()).await,
+    // `{id}-qr`: that program with its reward's value meant as a QR code.
+    let qr = program.strip_suffix("-qr");
+    match programs.into_iter().find(|p| p["id"] == json!(qr.unwrap_or(&program))) {
+        Some(mut found) => {
+            if qr.is_some() {
+                found["reward"]["viewType"] = json!("QR");
+            }
+            answer(&fake, Service::Giftoin, &uri, &headers, &user, found.to_string()).await
+        }
         None => json_body(StatusCode::NOT_FOUND, Service::Giftoin.error_body(525, "Campaign not found")),
     }
 }
