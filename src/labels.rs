@@ -267,4 +267,22 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), Label::ALL.len(), "label names are unique");
     }
+
+    #[test]
+    fn the_readme_lists_every_label_with_its_english_text() {
+        let readme = include_str!("../README.md");
+        let section = &readme[readme.find("### Languages and labels").expect("the README has the labels section")..];
+        let rows: Vec<(String, String)> = section
+            .lines()
+            .skip_while(|line| !line.starts_with("|---"))
+            .skip(1)
+            .take_while(|line| line.starts_with("| `"))
+            .filter_map(|line| {
+                let (name, text) = line.strip_prefix("| `")?.split_once("` | ")?;
+                Some((name.to_owned(), text.strip_suffix(" |")?.to_owned()))
+            })
+            .collect();
+        let expected: Vec<(String, String)> = NAMES.iter().zip(TABLE[0]).map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        assert_eq!(rows, expected);
+    }
 }
