@@ -1,10 +1,8 @@
 //! Giftoin collection challenges ("programs"): the cards a user owns and the reward for
 //! completing a collection.
 
-use serde::Deserialize;
-
-use super::lenient::{self, text_enum};
-use super::{DecodeError, Json, JsonDoc, Kind};
+use super::lenient::text_enum;
+use super::{decode_fields, Decode, DecodeError, Json, JsonDoc, Kind};
 
 /// A collection challenge and the user's progress in it.
 ///
@@ -13,11 +11,9 @@ use super::{DecodeError, Json, JsonDoc, Kind};
 /// let program = Program::from_json(r#"{"id":"program_123","status":"in_progress","size":10}"#).unwrap();
 /// assert_eq!(program.status, Some(ProgramStatus::InProgress));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Program {
     /// The program's id.
-    #[serde(deserialize_with = "lenient::id")]
     pub id: Option<String>,
     /// Its display name.
     pub name: Option<String>,
@@ -26,32 +22,24 @@ pub struct Program {
     /// Theme and objectives.
     pub description: Option<String>,
     /// How many cards the collection has.
-    #[serde(deserialize_with = "lenient::number")]
     pub size: Option<f64>,
     /// The collection's cards, owned or not.
-    #[serde(deserialize_with = "lenient::list")]
     pub cards: Vec<Card>,
     /// Completion, 0-100.
-    #[serde(deserialize_with = "lenient::number")]
     pub progress_in_percentage: Option<f64>,
     /// Where the program runs (`production`, ...).
     pub environment: Option<String>,
     /// Creation time, ms since the epoch.
-    #[serde(deserialize_with = "lenient::millis")]
     pub created_timestamp: Option<i64>,
     /// Milliseconds until the program ends, at the time of the response; absent when it never ends.
-    #[serde(deserialize_with = "lenient::millis")]
     pub time_left: Option<i64>,
     /// What completing the collection grants.
-    #[serde(deserialize_with = "lenient::object")]
     pub reward: Option<CollectionReward>,
     /// The program's status.
     pub status: Option<ProgramStatus>,
     /// How many of the cards the user has.
-    #[serde(deserialize_with = "lenient::number")]
     pub collected_count: Option<f64>,
     /// When it runs and whether to show it outside that window.
-    #[serde(deserialize_with = "lenient::object")]
     pub duration: Option<Duration>,
 }
 
@@ -118,24 +106,21 @@ text_enum! {
 ///
 /// ```
 /// use progress_widgets::model::giftoin::Card;
-/// let card: Card = serde_json::from_str(r#"{"name":"Snowflake","isOwned":true,"ownedQuantity":2.0}"#).unwrap();
+/// use progress_widgets::model::Decode;
+/// let card = Card::from_json(r#"{"name":"Snowflake","isOwned":true,"ownedQuantity":2.0}"#).unwrap();
 /// assert_eq!(card.owned_quantity, Some(2.0));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Card {
     /// The card's name.
     pub name: Option<String>,
     /// The card's id.
-    #[serde(deserialize_with = "lenient::id")]
     pub id: Option<String>,
     /// Image URL.
     pub image: Option<String>,
     /// How many the user owns.
-    #[serde(deserialize_with = "lenient::number")]
     pub owned_quantity: Option<f64>,
     /// Whether the user owns it.
-    #[serde(deserialize_with = "lenient::flag")]
     pub is_owned: Option<bool>,
     /// How rare it is.
     pub rarity: Option<Rarity>,
@@ -145,14 +130,13 @@ pub struct Card {
 ///
 /// ```
 /// use progress_widgets::model::giftoin::CollectionReward;
-/// let r: CollectionReward = serde_json::from_str(r#"{"name":"Badge","canClaim":true,"viewType":"QR"}"#).unwrap();
+/// use progress_widgets::model::Decode;
+/// let r = CollectionReward::from_json(r#"{"name":"Badge","canClaim":true,"viewType":"QR"}"#).unwrap();
 /// assert_eq!(r.can_claim, Some(true));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CollectionReward {
     /// The reward's id.
-    #[serde(deserialize_with = "lenient::id")]
     pub id: Option<String>,
     /// Its name.
     pub name: Option<String>,
@@ -161,22 +145,17 @@ pub struct CollectionReward {
     /// What it is.
     pub description: Option<String>,
     /// Whether the user has claimed it.
-    #[serde(deserialize_with = "lenient::flag")]
     pub is_claimed: Option<bool>,
     /// Whether the user can claim it now.
-    #[serde(deserialize_with = "lenient::flag")]
     pub can_claim: Option<bool>,
     /// The reward's value (a code, a link ...), shown as `view_type` says.
-    #[serde(deserialize_with = "lenient::id")]
     pub value: Option<String>,
     /// When it was claimed, ms since the epoch.
-    #[serde(deserialize_with = "lenient::millis")]
     pub claimed_timestamp: Option<i64>,
     /// How to show `value`.
     pub view_type: Option<ViewType>,
     /// Set by the proxy when it withheld `value` because no player token proved whose reward
     /// this is (`valueWithheld: true`, with `value: null`).
-    #[serde(deserialize_with = "lenient::flag")]
     pub value_withheld: Option<bool>,
 }
 
@@ -184,11 +163,11 @@ pub struct CollectionReward {
 ///
 /// ```
 /// use progress_widgets::model::giftoin::Duration;
-/// let d: Duration = serde_json::from_str(r#"{"start":{"date":1644825600000,"showBefore":true},"end":null}"#).unwrap();
+/// use progress_widgets::model::Decode;
+/// let d = Duration::from_json(r#"{"start":{"date":1644825600000,"showBefore":true},"end":null}"#).unwrap();
 /// assert!(d.end.is_none());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Duration {
     /// The start.
     pub start: Option<DurationStart>,
@@ -200,17 +179,15 @@ pub struct Duration {
 ///
 /// ```
 /// use progress_widgets::model::giftoin::DurationStart;
-/// let s: DurationStart = serde_json::from_str(r#"{"date":"1644825600000"}"#).unwrap();
+/// use progress_widgets::model::Decode;
+/// let s = DurationStart::from_json(r#"{"date":"1644825600000"}"#).unwrap();
 /// assert_eq!(s.date, Some(1644825600000));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DurationStart {
     /// Start time, ms since the epoch.
-    #[serde(deserialize_with = "lenient::millis")]
     pub date: Option<i64>,
     /// Whether to show the program before it starts.
-    #[serde(deserialize_with = "lenient::flag")]
     pub show_before: Option<bool>,
 }
 
@@ -218,17 +195,15 @@ pub struct DurationStart {
 ///
 /// ```
 /// use progress_widgets::model::giftoin::DurationEnd;
-/// let e: DurationEnd = serde_json::from_str(r#"{"date":1647417600000,"showAfter":false}"#).unwrap();
+/// use progress_widgets::model::Decode;
+/// let e = DurationEnd::from_json(r#"{"date":1647417600000,"showAfter":false}"#).unwrap();
 /// assert_eq!(e.show_after, Some(false));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DurationEnd {
     /// End time, ms since the epoch.
-    #[serde(deserialize_with = "lenient::millis")]
     pub date: Option<i64>,
     /// Whether to show the program after it ends.
-    #[serde(deserialize_with = "lenient::flag")]
     pub show_after: Option<bool>,
 }
 
@@ -247,7 +222,7 @@ impl Program {
 
     /// Decodes a parsed response, bare or wrapped.
     pub fn from_doc(doc: &Json) -> Result<Self, DecodeError> {
-        let program: Self = super::decode_object(&unwrap_envelope(doc)?)?;
+        let program = <Self as Decode>::decode(&unwrap_envelope(doc)?)?;
         match program.id.is_none() && program.name.is_none() && program.cards.is_empty() {
             true => Err(DecodeError::unexpected(doc)),
             false => Ok(program),
@@ -270,7 +245,8 @@ impl Program {
         let list = unwrap_envelope(doc)?;
         match list.kind() {
             Kind::Object => Err(DecodeError("expected a list of programs".to_owned())),
-            _ => Ok(list.decode::<Option<Vec<Program>>>()?.unwrap_or_default()),
+            Kind::Null => Ok(Vec::new()),
+            _ => super::list(&list),
         }
     }
 }
@@ -288,6 +264,51 @@ fn unwrap_envelope(doc: &Json) -> Result<Json, DecodeError> {
         None => Ok(doc.clone()),
     }
 }
+
+decode_fields!(Program {
+    id: id "id",
+    name: text "name",
+    image: text "image",
+    description: text "description",
+    size: number "size",
+    cards: list "cards",
+    progress_in_percentage: number "progressInPercentage",
+    environment: text "environment",
+    created_timestamp: millis "createdTimestamp",
+    time_left: millis "timeLeft",
+    reward: object "reward",
+    status: choice "status",
+    collected_count: number "collectedCount",
+    duration: object "duration",
+});
+
+decode_fields!(Card {
+    name: text "name",
+    id: id "id",
+    image: text "image",
+    owned_quantity: number "ownedQuantity",
+    is_owned: flag "isOwned",
+    rarity: choice "rarity",
+});
+
+decode_fields!(CollectionReward {
+    id: id "id",
+    name: text "name",
+    image: text "image",
+    description: text "description",
+    is_claimed: flag "isClaimed",
+    can_claim: flag "canClaim",
+    value: id "value",
+    claimed_timestamp: millis "claimedTimestamp",
+    view_type: choice "viewType",
+    value_withheld: flag "valueWithheld",
+});
+
+decode_fields!(Duration { start: object "start", end: object "end" });
+
+decode_fields!(DurationStart { date: millis "date", show_before: flag "showBefore" });
+
+decode_fields!(DurationEnd { date: millis "date", show_after: flag "showAfter" });
 
 #[cfg(test)]
 mod tests {

@@ -1,13 +1,11 @@
-//! A parsed JSON document, and the few questions the decoders ask of one before handing it to
-//! serde.
+//! A parsed JSON document, and the few questions the decoders ask of one.
 //!
 //! In the browser the document is whatever `Response.json()` / `JSON.parse` made (a
-//! [`JsValue`](wasm_bindgen::JsValue)), and the models read it with `serde-wasm-bindgen`: the
-//! browser's parser is already there, and a JSON parser compiled into the wasm, with a
-//! deserializer per model type, was the largest part of the bundle that was ours. Natively (tests,
-//! doc examples) it is a `serde_json::Value`; serde_json is not a dependency of the wasm build.
-
-use serde::de::DeserializeOwned;
+//! [`JsValue`](wasm_bindgen::JsValue)): the browser's parser is already there, and a JSON parser
+//! compiled into the wasm, with a deserializer per model type, was the largest part of the bundle
+//! that was ours. Natively (tests, doc examples) it is a `serde_json::Value`; serde_json is not a
+//! dependency of the wasm build. The models are read from either by the same code
+//! ([`Decode`](super::Decode)).
 
 use super::DecodeError;
 
@@ -85,8 +83,10 @@ pub trait JsonDoc: Sized {
     fn text(&self) -> Option<String>;
     /// A string's text, or a number written as JSON writes it (`5250`).
     fn scalar_text(&self) -> Option<String>;
-    /// Decodes into a model type with serde.
-    fn decode<T: DeserializeOwned>(&self) -> Result<T, DecodeError>;
+    /// A number's value.
+    fn number(&self) -> Option<f64>;
+    /// A boolean's value.
+    fn boolean(&self) -> Option<bool>;
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -140,8 +140,12 @@ impl JsonDoc for wasm_bindgen::JsValue {
         }
     }
 
-    fn decode<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
-        serde_wasm_bindgen::from_value(self.clone()).map_err(|err| DecodeError(crate::format::js_error_text(&err.into())))
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
     }
 }
 
@@ -182,7 +186,11 @@ impl JsonDoc for serde_json::Value {
         }
     }
 
-    fn decode<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
-        T::deserialize(self).map_err(|err| DecodeError(err.to_string()))
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
     }
 }

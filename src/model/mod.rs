@@ -1,7 +1,8 @@
-//! serde types for the upstream payloads the proxy passes through, and decoding that survives
-//! thin documentation: every field optional, unknown fields ignored, unknown enum values kept as
-//! text, integers or floats accepted, long ids kept exact.
+//! The upstream payloads the proxy passes through, and decoding that survives thin
+//! documentation: every field optional, unknown fields ignored, unknown enum values kept as text,
+//! integers or floats accepted, long ids kept exact.
 
+mod decode;
 mod error;
 pub mod giftoin;
 mod json;
@@ -9,18 +10,10 @@ mod lenient;
 pub mod whalepass;
 
 pub use error::{message_in, upstream_message, DecodeError};
+pub use decode::Decode;
+pub(crate) use decode::{decode_fields, list, Fields};
 pub(crate) use json::from_js;
 pub use json::{Json, JsonDoc, Kind};
-
-/// Decodes a document that must be a JSON object. serde's derived structs also accept an array
-/// (fields by position, or, from a `JsValue`, no fields at all), which for a payload of
-/// all-optional fields would turn a wrong shape into an empty value instead of an error.
-fn decode_object<T: serde::de::DeserializeOwned>(doc: &Json) -> Result<T, DecodeError> {
-    match doc.kind() {
-        Kind::Object => doc.decode(),
-        _ => Err(DecodeError("expected a JSON object".to_owned())),
-    }
-}
 
 /// Turns an upstream enum value or key into a label: `in_progress` → `In progress`,
 /// `NOT-STARTED` → `Not started`.

@@ -3,26 +3,21 @@
 //! Field names follow the API (`camelCase`); every field is optional because the reference page
 //! only shows placeholders.
 
-use serde::Deserialize;
-
-use super::lenient;
-use super::{DecodeError, Json, JsonDoc};
+use super::{decode_fields, Decode, DecodeError, Json, JsonDoc};
 
 /// `GET /players/{playerId}/progress?gameId=G`: a player and their battle-pass progress.
 ///
 /// ```
 /// use progress_widgets::model::whalepass::PlayerProgress;
+/// use progress_widgets::model::Decode;
 /// let progress = PlayerProgress::from_json(r#"{"battlepassProgress":{"currentExp":120.5}}"#).unwrap();
 /// assert_eq!(progress.battlepass_progress.unwrap().current_exp, Some(120.5));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlayerProgress {
     /// The player record.
-    #[serde(deserialize_with = "lenient::object")]
     pub player: Option<Player>,
     /// Progress in the selected (or the game's active) battle pass.
-    #[serde(deserialize_with = "lenient::object")]
     pub battlepass_progress: Option<BattlepassProgress>,
 }
 
@@ -43,7 +38,7 @@ impl PlayerProgress {
 
     /// Decodes a parsed response (what the widgets do, with the browser's `Response.json()`).
     pub fn from_doc(doc: &Json) -> Result<Self, DecodeError> {
-        let progress: Self = super::decode_object(doc)?;
+        let progress = <Self as Decode>::decode(doc)?;
         match progress.player.is_none() && progress.battlepass_progress.is_none() {
             true => Err(DecodeError::unexpected(doc)),
             false => Ok(progress),
@@ -55,26 +50,21 @@ impl PlayerProgress {
 ///
 /// ```
 /// use progress_widgets::model::whalepass::Player;
-/// let player: Player = serde_json::from_str(r#"{"externalPlayerId":"p-42","accountConnected":true}"#).unwrap();
+/// use progress_widgets::model::Decode;
+/// let player = Player::from_json(r#"{"externalPlayerId":"p-42","accountConnected":true}"#).unwrap();
 /// assert_eq!(player.external_player_id.as_deref(), Some("p-42"));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Player {
     /// Whalepass's own id.
-    #[serde(deserialize_with = "lenient::id")]
     pub id: Option<String>,
     /// The game's own id for the player (the `playerId` in the path).
-    #[serde(deserialize_with = "lenient::id")]
     pub external_player_id: Option<String>,
     /// The game.
-    #[serde(deserialize_with = "lenient::id")]
     pub game_id: Option<String>,
     /// The linked Whalepass user, when connected.
-    #[serde(deserialize_with = "lenient::id")]
     pub user_id: Option<String>,
     /// Whether the player has connected a Whalepass account (needed to claim rewards).
-    #[serde(deserialize_with = "lenient::flag")]
     pub account_connected: Option<bool>,
     /// ISO-8601 creation time.
     pub created_at: Option<String>,
@@ -86,27 +76,22 @@ pub struct Player {
 ///
 /// ```
 /// use progress_widgets::model::whalepass::BattlepassProgress;
-/// let p: BattlepassProgress = serde_json::from_str(r#"{"lastCompletedLevel":3,"levels":null}"#).unwrap();
+/// use progress_widgets::model::Decode;
+/// let p = BattlepassProgress::from_json(r#"{"lastCompletedLevel":3,"levels":null}"#).unwrap();
 /// assert_eq!(p.last_completed_level, Some(3.0));
 /// assert!(p.levels.is_empty());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BattlepassProgress {
     /// The battle pass.
-    #[serde(deserialize_with = "lenient::id")]
     pub battlepass_id: Option<String>,
     /// XP earned so far.
-    #[serde(deserialize_with = "lenient::number")]
     pub current_exp: Option<f64>,
     /// The highest level completed (0 when none).
-    #[serde(deserialize_with = "lenient::number")]
     pub last_completed_level: Option<f64>,
     /// The levels, possibly unsorted.
-    #[serde(deserialize_with = "lenient::list")]
     pub levels: Vec<Level>,
     /// The challenges.
-    #[serde(deserialize_with = "lenient::list")]
     pub challenges: Vec<Challenge>,
 }
 
@@ -114,35 +99,27 @@ pub struct BattlepassProgress {
 ///
 /// ```
 /// use progress_widgets::model::whalepass::Level;
-/// let level: Level = serde_json::from_str(r#"{"level":2,"expRequired":200,"completed":true}"#).unwrap();
+/// use progress_widgets::model::Decode;
+/// let level = Level::from_json(r#"{"level":2,"expRequired":200,"completed":true}"#).unwrap();
 /// assert_eq!(level.exp_required, Some(200.0));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Level {
     /// The level's id.
-    #[serde(deserialize_with = "lenient::id")]
     pub id: Option<String>,
     /// The battle pass.
-    #[serde(deserialize_with = "lenient::id")]
     pub battlepass_id: Option<String>,
     /// The level number.
-    #[serde(deserialize_with = "lenient::number")]
     pub level: Option<f64>,
     /// XP threshold for this level (cumulative or per-level: undocumented, see `progress`).
-    #[serde(deserialize_with = "lenient::number")]
     pub exp_required: Option<f64>,
     /// Whether the level is active.
-    #[serde(deserialize_with = "lenient::flag")]
     pub active: Option<bool>,
     /// Rewards everyone gets at this level.
-    #[serde(deserialize_with = "lenient::list")]
     pub free_tier_rewards: Vec<Reward>,
     /// Rewards premium players get at this level.
-    #[serde(deserialize_with = "lenient::list")]
     pub premium_tier_rewards: Vec<Reward>,
     /// Whether the player has completed this level.
-    #[serde(deserialize_with = "lenient::flag")]
     pub completed: Option<bool>,
 }
 
@@ -150,17 +127,15 @@ pub struct Level {
 ///
 /// ```
 /// use progress_widgets::model::whalepass::Challenge;
-/// let c: Challenge = serde_json::from_str(r#"{"name":"Win 3 matches","premium":false}"#).unwrap();
+/// use progress_widgets::model::Decode;
+/// let c = Challenge::from_json(r#"{"name":"Win 3 matches","premium":false}"#).unwrap();
 /// assert_eq!(c.name.as_deref(), Some("Win 3 matches"));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Challenge {
     /// The challenge's id.
-    #[serde(deserialize_with = "lenient::id")]
     pub id: Option<String>,
     /// The battle pass.
-    #[serde(deserialize_with = "lenient::id")]
     pub battlepass_id: Option<String>,
     /// What to do.
     pub name: Option<String>,
@@ -169,16 +144,12 @@ pub struct Challenge {
     /// ISO-8601 end.
     pub end_date: Option<String>,
     /// Whether the challenge is active.
-    #[serde(deserialize_with = "lenient::flag")]
     pub active: Option<bool>,
     /// Whether only premium players can complete it.
-    #[serde(deserialize_with = "lenient::flag")]
     pub premium: Option<bool>,
     /// What completing it grants.
-    #[serde(deserialize_with = "lenient::list")]
     pub rewards: Vec<Reward>,
     /// Whether the player has completed it.
-    #[serde(deserialize_with = "lenient::flag")]
     pub completed: Option<bool>,
 }
 
@@ -186,28 +157,23 @@ pub struct Challenge {
 ///
 /// ```
 /// use progress_widgets::model::whalepass::Reward;
-/// let r: Reward = serde_json::from_str(r#"{"name":"Gold","amount":100,"amountInDecimal":1.5}"#).unwrap();
+/// use progress_widgets::model::Decode;
+/// let r = Reward::from_json(r#"{"name":"Gold","amount":100,"amountInDecimal":1.5}"#).unwrap();
 /// assert_eq!((r.amount, r.amount_in_decimal), (Some(100.0), Some(1.5)));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reward {
     /// The reward's id.
-    #[serde(deserialize_with = "lenient::id")]
     pub id: Option<String>,
     /// The game.
-    #[serde(deserialize_with = "lenient::id")]
     pub game_id: Option<String>,
     /// The battle pass.
-    #[serde(deserialize_with = "lenient::id")]
     pub battlepass_id: Option<String>,
     /// What it is.
     pub name: Option<String>,
     /// How many.
-    #[serde(deserialize_with = "lenient::number")]
     pub amount: Option<f64>,
     /// How many, for fractional rewards.
-    #[serde(deserialize_with = "lenient::number")]
     pub amount_in_decimal: Option<f64>,
     /// Image URL.
     pub media_url: Option<String>,
@@ -217,38 +183,31 @@ pub struct Reward {
 ///
 /// ```
 /// use progress_widgets::model::whalepass::Battlepass;
+/// use progress_widgets::model::Decode;
 /// let bp = Battlepass::from_json(r#"{"name":"Season 1","premiumPrice":9.99,"noTimeLimit":false}"#).unwrap();
 /// assert_eq!(bp.name.as_deref(), Some("Season 1"));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Battlepass {
     /// The battle pass's id.
-    #[serde(deserialize_with = "lenient::id")]
     pub id: Option<String>,
     /// The game.
-    #[serde(deserialize_with = "lenient::id")]
     pub game_id: Option<String>,
     /// The organisation.
-    #[serde(deserialize_with = "lenient::id")]
     pub organization_id: Option<String>,
     /// Its name, e.g. "Season 3".
     pub name: Option<String>,
     /// Whether it never ends.
-    #[serde(deserialize_with = "lenient::flag")]
     pub no_time_limit: Option<bool>,
     /// Price of the premium track.
-    #[serde(deserialize_with = "lenient::number")]
     pub premium_price: Option<f64>,
     /// ISO-8601 start.
     pub start_date: Option<String>,
     /// ISO-8601 end.
     pub end_date: Option<String>,
     /// Challenges, when requested with `includeChallenges=true`.
-    #[serde(deserialize_with = "lenient::list")]
     pub challenges: Vec<Challenge>,
     /// Levels, when requested with `includeLevels=true`.
-    #[serde(deserialize_with = "lenient::list")]
     pub levels: Vec<Level>,
 }
 
@@ -265,13 +224,79 @@ impl Battlepass {
 
     /// Decodes a parsed response.
     pub fn from_doc(doc: &Json) -> Result<Self, DecodeError> {
-        let battlepass: Self = super::decode_object(doc)?;
+        let battlepass = <Self as Decode>::decode(doc)?;
         match battlepass.id.is_none() && battlepass.name.is_none() && battlepass.levels.is_empty() {
             true => Err(DecodeError::unexpected(doc)),
             false => Ok(battlepass),
         }
     }
 }
+
+decode_fields!(PlayerProgress { player: object "player", battlepass_progress: object "battlepassProgress" });
+
+decode_fields!(Player {
+    id: id "id",
+    external_player_id: id "externalPlayerId",
+    game_id: id "gameId",
+    user_id: id "userId",
+    account_connected: flag "accountConnected",
+    created_at: text "createdAt",
+    updated_at: text "updatedAt",
+});
+
+decode_fields!(BattlepassProgress {
+    battlepass_id: id "battlepassId",
+    current_exp: number "currentExp",
+    last_completed_level: number "lastCompletedLevel",
+    levels: list "levels",
+    challenges: list "challenges",
+});
+
+decode_fields!(Level {
+    id: id "id",
+    battlepass_id: id "battlepassId",
+    level: number "level",
+    exp_required: number "expRequired",
+    active: flag "active",
+    free_tier_rewards: list "freeTierRewards",
+    premium_tier_rewards: list "premiumTierRewards",
+    completed: flag "completed",
+});
+
+decode_fields!(Challenge {
+    id: id "id",
+    battlepass_id: id "battlepassId",
+    name: text "name",
+    start_date: text "startDate",
+    end_date: text "endDate",
+    active: flag "active",
+    premium: flag "premium",
+    rewards: list "rewards",
+    completed: flag "completed",
+});
+
+decode_fields!(Reward {
+    id: id "id",
+    game_id: id "gameId",
+    battlepass_id: id "battlepassId",
+    name: text "name",
+    amount: number "amount",
+    amount_in_decimal: number "amountInDecimal",
+    media_url: text "mediaUrl",
+});
+
+decode_fields!(Battlepass {
+    id: id "id",
+    game_id: id "gameId",
+    organization_id: id "organizationId",
+    name: text "name",
+    no_time_limit: flag "noTimeLimit",
+    premium_price: number "premiumPrice",
+    start_date: text "startDate",
+    end_date: text "endDate",
+    challenges: list "challenges",
+    levels: list "levels",
+});
 
 #[cfg(test)]
 mod tests {
@@ -312,7 +337,7 @@ mod tests {
 
     #[test]
     fn numbers_may_be_floats_and_ids_may_be_numbers_without_losing_digits() {
-        let bp: BattlepassProgress = serde_json::from_str(
+        let bp = BattlepassProgress::from_json(
             r#"{"battlepassId":123456789012345678901,"currentExp":1250.75,"lastCompletedLevel":3.0,
                 "levels":[{"id":987654321098765432,"level":1,"expRequired":100.5}]}"#,
         )

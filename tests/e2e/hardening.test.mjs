@@ -69,8 +69,8 @@ test("under style-src 'self' the widgets are styled, with no CSP violation", asy
   await page.locator("#bp .pw-level").first().waitFor();
   await page.locator("#cp .pw-card").first().waitFor();
   const seen = await page.evaluate(() => {
-    const level = document.querySelector("#bp").shadowRoot.querySelector(".pw-level");
-    const style = getComputedStyle(level);
+    const tile = document.querySelector("#bp").shadowRoot.querySelector(".pw-tile");
+    const style = getComputedStyle(tile);
     return {
       violations: window.violations,
       styleElements: document.querySelector("#bp").shadowRoot.querySelectorAll("style").length,
@@ -116,7 +116,7 @@ test("locales Intl rejects: the widget that names one says so, inherited ones ar
     await new Promise((resolve) => good.addEventListener("progress-load", resolve, { once: true }));
     return good.shadowRoot.textContent;
   });
-  assert.match(refreshed, /Player p-good-2/);
+  assert.match(refreshed, /Spieler p-good-2/, "in German, the widget's language");
   assert.match(refreshed, /2\.750 XP/);
   assert.deepEqual(errors.filter((e) => !/unreachable|RuntimeError/.test(e) ? false : true), [], "no wasm abort");
   await page.close();

@@ -1,0 +1,169 @@
+//! Decoding the models from a parsed [`Json`] document, field by field, with the tolerance thin
+//! documentation needs: `null` is the same as absent; numbers may be integers or floats (or, for
+//! ids, numbers where a string was documented); long numeric ids stay exact strings; unknown
+//! fields are ignored; a value of the wrong kind is an error naming the field, never a panic and
+//! never silently a different value.
+//!
+//! The same code runs in the browser (over what `Response.json()` parsed) and in the native
+//! tests (over a `serde_json::Value`), so the tests check exactly what the widgets do. It asks
+//! the document a handful of questions ([`JsonDoc`]); a serde deserializer per model type, with
+//! serde's float-formatting error messages, was a fifth of the wasm.
+
+use super::{DecodeError, Json, JsonDoc, Kind};
+
+/// A model that can be read from a parsed JSON document.
+///
+/// ```
+/// use progress_widgets::model::giftoin::Card;
+/// use progress_widgets::model::Decode;
+/// let card = Card::from_json(r#"{"name":"Snowflake","ownedQuantity":2,"surprise":true}"#).unwrap();
+/// assert_eq!((card.name.as_deref(), card.owned_quantity), (Some("Snowflake"), Some(2.0)));
+/// assert_eq!(Card::from_json(r#"{"name":7}"#).unwrap_err().0, "name: expected a string");
+/// assert!(Card::from_json("[]").is_err());
+/// ```
+pub trait Decode: Sized {
+    /// Reads the model from a document, which must be an object.
+    fn decode(doc: &Json) -> Result<Self, DecodeError>;
+
+    /// Parses JSON text and reads the model from it.
+    fn from_json(text: &str) -> Result<Self, DecodeError> {
+        Self::decode(&Json::parse(text)?)
+    }
+}
+
+/// Implements [`Decode`] for a struct, one line per field: its name, how it is read (a method of
+/// [`Fields`]) and its key upstream.
+macro_rules! decode_fields {
+    ($ty:ident { $($field:ident: $read:ident $key:literal),* $(,)? }) => {
+        impl $crate::model::Decode for $ty {
+            fn decode(doc: &$crate::model::Json) -> Result<Self, $crate::model::DecodeError> {
+                let f = $crate::model::Fields::of(doc)?;
+                Ok($ty { $($field: f.$read($key)?,)* })
+            }
+        }
+    };
+}
+pub(crate) use decode_fields;
+
+/// The members of one JSON object, read by name.
+pub(crate) struct Fields(Json);
+
+impl Fields {
+    /// The object's fields; an error for anything that is not an object.
+    pub(crate) fn of(doc: &Json) -> Result<Self, DecodeError> {
+        match doc.kind() {
+            Kind::Object => Ok(Fields(doc.clone())),
+            _ => Err(DecodeError("expected an object".to_owned())),
+        }
+    }
+
+    /// The member, unless it is absent or `null`.
+    fn get(&self, key: &str) -> Option<Json> {
+        self.0.member(key).filter(|value| value.kind() != Kind::Null)
+    }
+
+    /// A member of the right kind, read by `read`; an error naming the member otherwise.
+    fn read<T>(&self, key: &str, expected: &str, read: impl FnOnce(&Json) -> Option<T>) -> Result<Option<T>, DecodeError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(value) => read(&value).map(Some).ok_or_else(|| wrong(key, expected)),
+        }
+    }
+
+    /// A string.
+    pub(crate) fn text(&self, key: &str) -> Result<Option<String>, DecodeError> {
+        self.read(key, "a string", JsonDoc::text)
+    }
+
+    /// A number, integer or float.
+    pub(crate) fn number(&self, key: &str) -> Result<Option<f64>, DecodeError> {
+        self.read(key, "a number", JsonDoc::number)
+    }
+
+    /// `true` or `false`.
+    pub(crate) fn flag(&self, key: &str) -> Result<Option<bool>, DecodeError> {
+        self.read(key, "true or false", JsonDoc::boolean)
+    }
+
+    /// An id: a string, or a number kept exactly as its digits (a 19-digit Discord id would lose
+    /// its last digits as a float); integral floats (`42.0`) read as the integer.
+    pub(crate) fn id(&self, key: &str) -> Result<Option<String>, DecodeError> {
+        self.read(key, "a string or a number", |value| match value.number() {
+            Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some((n as i64).to_string()),
+            _ => value.scalar_text(),
+        })
+    }
+
+    /// Milliseconds (a timestamp or a duration): an integer, a float (truncated), or a string of
+    /// digits (some JSON stacks quote 64-bit numbers, as Giftoin's own `status.timestamp` does).
+    pub(crate) fn millis(&self, key: &str) -> Result<Option<i64>, DecodeError> {
+        self.read(key, "milliseconds", |value| match value.number() {
+            Some(n) => Some(n as i64),
+            None => value.text()?.trim().parse().ok(),
+        })
+    }
+
+    /// A text value of an enum whose values upstream does not fully document.
+    pub(crate) fn choice<T: for<'s> From<&'s str>>(&self, key: &str) -> Result<Option<T>, DecodeError> {
+        Ok(self.text(key)?.map(|text| T::from(text.as_str())))
+    }
+
+    /// A nested object (an array or any other kind is an error, not an empty value).
+    pub(crate) fn object<T: Decode>(&self, key: &str) -> Result<Option<T>, DecodeError> {
+        self.get(key).map(|value| T::decode(&value).map_err(|e| within(key, e))).transpose()
+    }
+
+    /// A list of objects; `null` is empty.
+    pub(crate) fn list<T: Decode>(&self, key: &str) -> Result<Vec<T>, DecodeError> {
+        match self.get(key) {
+            None => Ok(Vec::new()),
+            Some(value) => list(&value).map_err(|e| within(key, e)),
+        }
+    }
+}
+
+/// Every item of an array, decoded; an error naming the item that failed.
+pub(crate) fn list<T: Decode>(doc: &Json) -> Result<Vec<T>, DecodeError> {
+    if doc.kind() != Kind::Array {
+        return Err(DecodeError("expected a list".to_owned()));
+    }
+    doc.items().iter().enumerate().map(|(i, item)| T::decode(item).map_err(|e| within(&i.to_string(), e))).collect()
+}
+
+fn wrong(key: &str, expected: &str) -> DecodeError {
+    DecodeError(key.to_owned() + ": expected " + expected)
+}
+
+fn within(key: &str, error: DecodeError) -> DecodeError {
+    DecodeError(key.to_owned() + "." + &error.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(text: &str) -> Fields {
+        Fields::of(&Json::parse(text).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn null_is_absent_and_wrong_kinds_are_errors_naming_the_field() {
+        let f = fields(r#"{"a":null,"n":"5","t":true}"#);
+        assert_eq!(f.text("a").unwrap(), None);
+        assert_eq!(f.text("missing").unwrap(), None);
+        assert_eq!(f.number("n").unwrap_err().0, "n: expected a number");
+        assert_eq!(f.text("t").unwrap_err().0, "t: expected a string");
+        assert_eq!(f.flag("n").unwrap_err().0, "n: expected true or false");
+    }
+
+    #[test]
+    fn ids_and_millis_accept_what_upstream_sends() {
+        let f = fields(r#"{"big":123456789012345678,"float":42.0,"frac":1.5,"quoted":" 1644825600000 ","bad":"soon"}"#);
+        assert_eq!(f.id("big").unwrap().as_deref(), Some("123456789012345678"));
+        assert_eq!(f.id("float").unwrap().as_deref(), Some("42"));
+        assert_eq!(f.id("frac").unwrap().as_deref(), Some("1.5"));
+        assert_eq!(f.millis("quoted").unwrap(), Some(1_644_825_600_000));
+        assert_eq!(f.millis("frac").unwrap(), Some(1));
+        assert_eq!(f.millis("bad").unwrap_err().0, "bad: expected milliseconds");
+    }
+}
