@@ -7,7 +7,6 @@ use std::fmt;
 
 use crate::labels::{Label, Labels};
 
-use gloo_net::http::Request;
 use progress_contract::ProxyRoute;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortSignal, RequestCredentials};
@@ -307,20 +306,7 @@ impl ProxyClient {
         let url = self.base.url(route);
         let response: web_sys::Response = match take_early(&url, self.player_token.as_deref(), abort) {
             Some(early) => settle(Ok(early), abort).await?.unchecked_into(),
-            None => {
-                let mut request = Request::get(&url);
-                if let Some(token) = &self.player_token {
-                    request = request.header("Authorization", &format!("Bearer {token}"));
-                }
-                request
-                    .header("Accept", "application/json")
-                    .credentials(RequestCredentials::Omit)
-                    .abort_signal(Some(abort))
-                    .send()
-                    .await
-                    .map_err(|err| network_error(err, abort))?
-                    .into()
-            }
+            None => settle(fetch(&url, self.player_token.as_deref(), abort), abort).await?.unchecked_into(),
         };
         if response.ok() {
             return settle(response.json(), abort).await;
@@ -361,10 +347,26 @@ async fn settle(promise: Result<js_sys::Promise, JsValue>, abort: &AbortSignal) 
     })
 }
 
-fn network_error(err: gloo_net::Error, abort: &AbortSignal) -> ClientError {
-    if abort.aborted() {
-        ClientError::Aborted
-    } else {
-        ClientError::Network(err.to_string())
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The global `fetch(url, init)`.
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn fetch_with_init(url: &str, init: &web_sys::RequestInit) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Starts a GET of `url` as the widgets send it: JSON accepted, the player's token as a bearer
+/// token, no cookies, abortable. (The browser's `fetch` directly: a wrapper crate's error types
+/// brought their own JSON and I/O error texts into the wasm.)
+fn fetch(url: &str, player_token: Option<&str>, abort: &AbortSignal) -> Result<js_sys::Promise, JsValue> {
+    let headers = web_sys::Headers::new()?;
+    headers.set("Accept", "application/json")?;
+    if let Some(token) = player_token {
+        headers.set("Authorization", &("Bearer ".to_owned() + token))?;
     }
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_headers(&headers);
+    init.set_credentials(RequestCredentials::Omit);
+    init.set_signal(Some(abort));
+    fetch_with_init(url, &init)
 }
