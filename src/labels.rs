@@ -204,13 +204,33 @@ impl Labels {
         self.overrides.get(label).unwrap_or(TABLE[self.table][label as usize])
     }
 
-    /// The text of `label` with each `{name}` replaced by its value.
+    /// The text of `label` with each `{name}` replaced by its value (a name without a value is
+    /// left as it is).
+    ///
+    /// ```
+    /// use progress_widgets::labels::{Label, LabelOverrides, Labels};
+    /// let t = Labels::new(&Default::default(), LabelOverrides::from_pairs([("level", "{level} / {max} {")]));
+    /// assert_eq!(t.fill(Label::Level, &[("level", "3")]), "3 / {max} {");
+    /// ```
     pub fn fill(&self, label: Label, values: &[(&str, &str)]) -> String {
-        let mut text = self.text(label).to_owned();
-        for (name, value) in values {
-            text = text.replace(&("{".to_owned() + name + "}"), value);
+        // One pass with char patterns: `str::replace` with a string pattern links a substring
+        // searcher into the wasm for nothing else.
+        let mut out = String::new();
+        let mut rest = self.text(label);
+        while let Some((before, after)) = rest.split_once('{') {
+            out.push_str(before);
+            match after.split_once('}').and_then(|(name, tail)| Some((values.iter().find(|(n, _)| *n == name)?.1, tail))) {
+                Some((value, tail)) => {
+                    out.push_str(value);
+                    rest = tail;
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
         }
-        text
+        out + rest
     }
 
     /// `one` or `other` of a pair of plural labels for `count`, as `Intl.PluralRules` picks for the

@@ -735,9 +735,9 @@ fn LevelItem(step: LevelStep) -> impl IntoView {
         LevelState::Current => (icon::CURRENT, Label::InProgress),
         LevelState::Locked => (icon::LOCK, Label::Locked),
     };
-    // "Level 3" for screen readers, the bare number in the node: split around the placeholder.
-    let level_text = t.get(Label::Level);
-    let (before, after) = level_text.split_once("{level}").unwrap_or((&level_text, ""));
+    // "Level 3" for screen readers, the bare number in the node: split around the number.
+    let level_text = t.fill(Label::Level, &[("level", "\u{0}")]);
+    let (before, after) = level_text.split_once('\u{0}').unwrap_or((&level_text, ""));
     view! {
         <li
             class=format!("pw-level pw-{}", state.name())

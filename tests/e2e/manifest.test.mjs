@@ -44,7 +44,8 @@ test("both READMEs document each element exactly as custom-elements.json does", 
 
 let stack, browser;
 before(async () => {
-  stack = await startLiveStack();
+  // Reward values pass through, so a claimed reward meant as a QR code draws one.
+  stack = await startLiveStack(undefined, { REDACT_REWARD_VALUES: "false" });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -68,8 +69,11 @@ test("the running elements observe, render and style exactly what the manifest l
       el.addEventListener("progress-error", resolve, { once: true });
     });
     const widgets = {
-      "battlepass-progress": [make("battlepass-progress", { "player-id": "p-1", "game-id": "g" }), make("battlepass-progress", { "player-id": "status-500", "game-id": "g" })],
-      "collection-progress": [make("collection-progress", { platform: "discord", "platform-user-id": "1" }), make("collection-progress", { platform: "discord", "platform-user-id": "status-500" })],
+      // The compact layout shows the next reward; the full one, the track.
+      "battlepass-progress": [make("battlepass-progress", { "player-id": "p-1", "game-id": "g" }), make("battlepass-progress", { "player-id": "status-500", "game-id": "g" }),
+        make("battlepass-progress", { "player-id": "p-1", "game-id": "g", layout: "compact" })],
+      "collection-progress": [make("collection-progress", { platform: "discord", "platform-user-id": "1" }), make("collection-progress", { platform: "discord", "platform-user-id": "status-500" }),
+        make("collection-progress", { platform: "discord", "platform-user-id": "1", "program-id": "program_winter-qr" })],
     };
     await Promise.all(Object.values(widgets).flat().map(settled));
     await new Promise((resolve) => setTimeout(resolve, 100));

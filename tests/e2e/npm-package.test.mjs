@@ -69,7 +69,8 @@ test("React 19 sets every prop as a property: the widget follows them and refres
   assert.match(state.text, /2\.750 XP/, "de-DE numbers");
   // A changed prop reaches the widget.
   await page.evaluate(() => window.reactApp.switchPlayer("p-react-2"));
-  await page.waitForFunction(() => window.reactApp.element().shadowRoot.textContent.includes("Player p-react-2"));
+  // (In German: the widget's labels follow its locale.)
+  await page.waitForFunction(() => window.reactApp.element().shadowRoot.textContent.includes("Spieler p-react-2"));
   // Traffic is recorded as each response is read: wait (bounded) for the last one.
   const asked = () => traffic.filter((r) => r.url.includes("/whalepass/players/"));
   for (let i = 0; i < 50 && !asked().some((r) => r.url.includes("p-react-2")); i++) await new Promise((r) => setTimeout(r, 100));
