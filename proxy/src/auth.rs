@@ -55,20 +55,76 @@ pub enum Player {
     Anyone,
     /// A verified token.
     Verified(Arc<Claims>),
+    /// Tokens are on and the request sent none: it may read only the public battle passes'
+    /// definitions (`PUBLIC_BATTLEPASS_IDS`).
+    Guest(Arc<PublicIds>),
+}
+
+/// The battle passes whose definition anyone may read with tokens on, e.g.
+/// `PublicIds::parse(Some("bp-1,bp-2"))`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PublicIds {
+    /// None (the default).
+    #[default]
+    None,
+    /// Every battle pass.
+    All,
+    /// These ids.
+    List(Vec<String>),
+}
+
+impl PublicIds {
+    /// Reads `PUBLIC_BATTLEPASS_IDS`: ids separated by commas, or `*`.
+    pub fn parse(setting: Option<&str>) -> Self {
+        let ids: Vec<String> = setting.unwrap_or_default().split(',').map(str::trim).filter(|id| !id.is_empty()).map(str::to_owned).collect();
+        match ids.as_slice() {
+            [] => PublicIds::None,
+            [all] if all == "*" => PublicIds::All,
+            _ => PublicIds::List(ids),
+        }
+    }
+
+    /// Whether the definition of `battlepass_id` is public.
+    pub fn allows(&self, battlepass_id: &str) -> bool {
+        match self {
+            PublicIds::None => false,
+            PublicIds::All => true,
+            PublicIds::List(ids) => ids.iter().any(|id| id == battlepass_id),
+        }
+    }
+
+    /// Whether no battle pass is public.
+    pub fn is_empty(&self) -> bool {
+        *self == PublicIds::None
+    }
 }
 
 impl Player {
     /// The rate-limit key a verified token gives: its subject (or Giftoin user).
     pub fn subject(&self) -> Option<&str> {
         match self {
-            Player::Anyone => None,
+            Player::Anyone | Player::Guest(_) => None,
             Player::Verified(claims) => claims.sub.as_deref().or(claims.gft.as_deref()),
         }
     }
 
-    /// Whether this player may read `route`: their own progress, or any battle-pass definition.
+    /// Whether this player may read `route`: their own progress, or any battle-pass definition; a
+    /// guest, only a public battle pass's definition (anything else is the missing token's 401,
+    /// before any upstream call).
     pub fn may_read(&self, route: &ProxyRoute) -> Result<(), ProxyError> {
-        let Player::Verified(claims) = self else { return Ok(()) };
+        let claims = match self {
+            Player::Anyone => return Ok(()),
+            Player::Guest(public) => {
+                return match route {
+                    ProxyRoute::WhalepassBattlepass { battlepass_id } if public.allows(battlepass_id) => Ok(()),
+                    _ => {
+                        metrics::token_rejected(TokenError::Missing.reason());
+                        Err(ProxyError::Token(TokenError::Missing))
+                    }
+                }
+            }
+            Player::Verified(claims) => claims,
+        };
         let allowed = match route {
             ProxyRoute::WhalepassBattlepass { .. } => true,
             ProxyRoute::WhalepassProgress { player_id, .. } => claims.sub.as_deref() == Some(player_id.as_str()),
@@ -134,6 +190,8 @@ pub struct PlayerTokens {
     /// every poll and widget of a page is checked once: verifying parses three JSON documents
     /// and measured a quarter of a cached answer's CPU. Expiry is still checked on every use.
     verified: moka::sync::Cache<String, Arc<Claims>>,
+    /// What a request without a token may read.
+    public: Arc<PublicIds>,
 }
 
 impl PlayerTokens {
@@ -183,7 +241,13 @@ impl PlayerTokens {
             .weigher(|token: &String, _: &Arc<Claims>| u32::try_from(token.len() + 128).unwrap_or(u32::MAX))
             .time_to_live(Duration::from_secs(300))
             .build();
-        Ok(Some(PlayerTokens { decoding, validation, encoding, verified }))
+        let public = Arc::new(PublicIds::parse(config.public_battlepass_ids.as_deref()));
+        Ok(Some(PlayerTokens { decoding, validation, encoding, verified, public }))
+    }
+
+    /// The battle passes anyone may read the definition of.
+    pub fn public(&self) -> &PublicIds {
+        &self.public
     }
 
     /// The algorithm tokens must be signed with.
@@ -254,6 +318,9 @@ pub async fn verify(State(tokens): State<Option<Arc<PlayerTokens>>>, mut request
         None => Player::Anyone,
         Some(tokens) => match bearer(&request).ok_or(TokenError::Missing).and_then(|t| tokens.verify_cached(t)) {
             Ok(claims) => Player::Verified(claims),
+            // No token at all may still read a public season (the handler checks the route); a
+            // bad token is refused whatever it asks for.
+            Err(TokenError::Missing) if !tokens.public.is_empty() => Player::Guest(tokens.public.clone()),
             Err(reason) => {
                 metrics::token_rejected(reason.reason());
                 return ProxyError::Token(reason).into_response();
@@ -262,4 +329,18 @@ pub async fn verify(State(tokens): State<Option<Arc<PlayerTokens>>>, mut request
     };
     request.extensions_mut().insert(player);
     next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_ids_are_a_list_or_every_id() {
+        let ids = PublicIds::parse(Some(" bp-1, bp-2 ,"));
+        assert!(ids.allows("bp-2") && !ids.allows("bp-3") && !ids.allows(""));
+        assert!(PublicIds::parse(Some("*")).allows("anything"));
+        assert!(PublicIds::parse(None).is_empty() && PublicIds::parse(Some(" , ")).is_empty());
+        assert!(!PublicIds::parse(Some("*,bp-1")).allows("bp-2"), "`*` only alone");
+    }
 }

@@ -104,6 +104,11 @@ pub struct Config {
     #[arg(long, env = "PLAYER_TOKEN_AUDIENCE", help_heading = "Player tokens")]
     pub player_token_audience: Option<String>,
 
+    /// Battle-pass ids whose definition answers without a player token (the guest view's
+    /// season), comma-separated, or `*` for every id. Player routes always need a token.
+    #[arg(long, env = "PUBLIC_BATTLEPASS_IDS", value_name = "IDS", help_heading = "Player tokens")]
+    pub public_battlepass_ids: Option<String>,
+
     /// Withhold Giftoin reward values (claim codes) from answers not authorised by a player token.
     /// Default: on when player tokens are off (with tokens on, every answer is authorised).
     #[arg(long, env = "REDACT_REWARD_VALUES", value_parser = clap::builder::BoolishValueParser::new(), help_heading = "Player tokens")]

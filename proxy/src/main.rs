@@ -176,7 +176,14 @@ fn announce(config: &Config, tokens: Option<&PlayerTokens>) {
         }
     }
     match tokens {
-        Some(tokens) => tracing::info!(algorithm = ?tokens.algorithm(), "player tokens required on every proxy route"),
+        Some(tokens) => match tokens.public() {
+            auth::PublicIds::None => tracing::info!(algorithm = ?tokens.algorithm(), "player tokens required on every proxy route"),
+            public => tracing::info!(
+                algorithm = ?tokens.algorithm(),
+                public = ?public,
+                "player tokens required on every proxy route but the public battle passes' definitions (PUBLIC_BATTLEPASS_IDS)"
+            ),
+        },
         None => tracing::warn!(
             "player tokens are OFF: any visitor can read any player's progress by changing the id (set PLAYER_TOKEN_SECRET or PLAYER_TOKEN_PUBLIC_KEY); Giftoin reward values are {}",
             if config.redacts_reward_values() { "withheld" } else { "SENT (REDACT_REWARD_VALUES=false)" }

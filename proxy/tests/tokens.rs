@@ -204,3 +204,39 @@ async fn a_token_seen_before_still_expires() {
     response.assert_json_error(401, "unauthorized");
     assert_eq!(response.json()["reason"], "expired");
 }
+
+#[tokio::test]
+async fn public_battle_passes_answer_without_a_token_and_nothing_else_does() {
+    let stack = tokens_on(&[("PUBLIC_BATTLEPASS_IDS", "bp-public, bp-also")]).await;
+    // A listed season: 200 without a token, from the same route (and cache) as everyone else's.
+    for _ in 0..2 {
+        let response = stack.proxy.send("GET", "/whalepass/battlepass/bp-public", &[]).await;
+        assert_eq!(response.status, 200, "{}", response.body);
+    }
+    assert_eq!(stack.upstream.requests().len(), 1, "the second guest read came from the cache");
+    // Anything else without a token: the missing token's 401, and no upstream call.
+    for target in ["/whalepass/battlepass/bp-private", PROGRESS, COLLECTIONS] {
+        let response = stack.proxy.get(target).await;
+        response.assert_json_error(401, "unauthorized");
+        assert_eq!(response.header("www-authenticate"), Some("Bearer"), "{target}");
+        assert_eq!(response.json()["reason"], "missing", "{target}");
+    }
+    // A bad token is refused even on a public season: a guest sends none.
+    let bad = stack.proxy.send("GET", "/whalepass/battlepass/bp-public", &[("Authorization", "Bearer not-a-jwt")]).await;
+    assert_eq!(bad.status, 401);
+    assert_eq!(stack.upstream.requests().len(), 1, "refused requests never went upstream");
+    // A player's token still reads the public season and their own progress.
+    let token = token(&["--sub", "p-42"]).await;
+    for target in ["/whalepass/battlepass/bp-public", PROGRESS] {
+        assert_eq!(stack.proxy.send("GET", target, &[("Authorization", &bearer(&token))]).await.status, 200, "{target}");
+    }
+}
+
+#[tokio::test]
+async fn every_battle_pass_is_public_with_a_star_but_player_routes_are_not() {
+    let stack = tokens_on(&[("PUBLIC_BATTLEPASS_IDS", "*")]).await;
+    assert_eq!(stack.proxy.send("GET", "/whalepass/battlepass/any-id", &[]).await.status, 200);
+    assert_eq!(stack.proxy.send("GET", PROGRESS, &[]).await.status, 401);
+    assert_eq!(stack.proxy.send("GET", COLLECTIONS, &[]).await.status, 401);
+    assert!(stack.upstream.requests().iter().all(|r| format!("{r:?}").contains("battlepass")), "only the season went upstream");
+}
