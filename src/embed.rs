@@ -11,7 +11,6 @@
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -30,7 +29,8 @@ thread_local! {
     /// their handles: wasm-bindgen frees a handle when JavaScript garbage-collects it
     /// (`FinalizationRegistry`), and a page that ignores the handle must not see its widget vanish
     /// at the next collection.
-    static MOUNTED: RefCell<HashMap<u32, Mounted>> = RefCell::new(HashMap::new());
+    /// (A list, not a map: a page mounts a handful, and no hasher is linked for it.)
+    static MOUNTED: RefCell<Vec<(u32, Mounted)>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
 }
 
@@ -58,12 +58,12 @@ pub struct WidgetHandle {
 impl WidgetHandle {
     fn keep(function: &'static str, mounted: Mounted) -> Self {
         let id = NEXT_ID.with(|next| next.replace(next.get().wrapping_add(1)));
-        MOUNTED.with(|all| all.borrow_mut().insert(id, mounted));
+        MOUNTED.with(|all| all.borrow_mut().push((id, mounted)));
         WidgetHandle { id, function }
     }
 
     fn with<R>(&self, f: impl FnOnce(&Mounted) -> R) -> Option<R> {
-        MOUNTED.with(|all| all.borrow().get(&self.id).map(f))
+        MOUNTED.with(|all| all.borrow().iter().find(|(id, _)| *id == self.id).map(|(_, mounted)| f(mounted)))
     }
 }
 
@@ -75,14 +75,18 @@ impl WidgetHandle {
         // Take it out first: dropping Leptos's unmount handle disposes the widget's reactive owner
         // (its cleanups abort requests) and removes its nodes, which must not happen while the
         // registry is borrowed.
-        let mounted = MOUNTED.with(|all| all.borrow_mut().remove(&self.id));
+        let mounted = MOUNTED.with(|all| {
+            let mut all = all.borrow_mut();
+            let at = all.iter().position(|(id, _)| *id == self.id);
+            at.map(|at| all.swap_remove(at))
+        });
         drop(mounted);
     }
 
     /// Whether the widget is still mounted.
     #[wasm_bindgen(getter)]
     pub fn mounted(&self) -> bool {
-        MOUNTED.with(|all| all.borrow().contains_key(&self.id))
+        MOUNTED.with(|all| all.borrow().iter().any(|(id, _)| *id == self.id))
     }
 
     /// Fetches again now, keeping what is shown until the answer arrives. The outcome is

@@ -46,42 +46,29 @@ mod intl {
         pub fn format(this: &Formatter, value: &JsValue) -> Result<String, JsValue>;
     }
 
-    /// A span through `Intl.DurationFormat` (`{days: 1, hours: 2}`), or unit by unit through
-    /// `Intl.NumberFormat` where there is none; `None` if `Intl` throws.
+    /// A span through `Intl.DurationFormat` (`{days: 1, hours: 2}`); `None` where the browser
+    /// has none (Chrome before 129, Firefox before 136: they get the plain `1d 2h`) or `Intl`
+    /// throws.
     pub fn span(tag: &str, parts: &[(i64, usize)]) -> Option<String> {
         use js_sys::{Array, Object, Reflect};
         let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-        let set = |object: &Object, name: &str, value: JsValue| Reflect::set(object, &name.into(), &value).ok();
-        let locales = Array::of1(&tag.into());
+        let constructor: js_sys::Function = Reflect::get(&intl, &"DurationFormat".into()).ok()?.dyn_into().ok()?;
         let options = Object::new();
-        let duration_format = Reflect::get(&intl, &"DurationFormat".into()).ok().filter(JsValue::is_function);
-        if let Some(constructor) = duration_format {
-            set(&options, "style", "narrow".into())?;
-            let constructor: js_sys::Function = constructor.unchecked_into();
-            let formatter = Reflect::construct(&constructor, &Array::of2(&locales, &options)).ok()?;
-            let duration = Object::new();
-            for (amount, unit) in parts {
-                set(&duration, super::UNITS[*unit], (*amount as f64).into())?;
-            }
-            let format: js_sys::Function = Reflect::get(&formatter, &"format".into()).ok()?.dyn_into().ok()?;
-            return format.call1(&formatter, &duration).ok()?.as_string();
-        }
-        set(&options, "style", "unit".into())?;
-        set(&options, "unitDisplay", "narrow".into())?;
-        let mut texts = Vec::new();
+        Reflect::set(&options, &"style".into(), &"narrow".into()).ok()?;
+        let formatter = Reflect::construct(&constructor, &Array::of2(&Array::of1(&tag.into()), &options)).ok()?;
+        let duration = Object::new();
         for (amount, unit) in parts {
-            // `days` → `day`: NumberFormat's units are singular.
-            set(&options, "unit", super::UNITS[*unit].trim_end_matches('s').into())?;
-            let formatter = js_sys::Intl::NumberFormat::new(&locales, &options);
-            texts.push(formatter.format().call1(&formatter, &(*amount as f64).into()).ok()?.as_string()?);
+            Reflect::set(&duration, &super::UNITS[*unit].into(), &(*amount as f64).into()).ok()?;
         }
-        Some(texts.join(" "))
+        let format: js_sys::Function = Reflect::get(&formatter, &"format".into()).ok()?.dyn_into().ok()?;
+        format.call1(&formatter, &duration).ok()?.as_string()
     }
 
     thread_local! {
         /// Number and date formatters by tag: building one costs far more than using it, and a
         /// widget formats every level's numbers (10,000 levels: 1.2 s of `toLocaleString` alone).
-        static FORMATTERS: std::cell::RefCell<[std::collections::HashMap<String, Formatter>; 2]> = Default::default();
+        /// (Lists, not maps: a page uses a locale or two, and no hasher is linked for them.)
+        static FORMATTERS: std::cell::RefCell<[Vec<(String, Formatter)>; 2]> = Default::default();
     }
 
     /// Formats `value` with the cached number (`date` false) or date formatter for `tag`.
@@ -89,7 +76,7 @@ mod intl {
         FORMATTERS.with(|cache| {
             let mut cache = cache.borrow_mut();
             let formatters = &mut cache[usize::from(date)];
-            if !formatters.contains_key(tag) {
+            if !formatters.iter().any(|(t, _)| t == tag) {
                 let formatter = if date {
                     let options = js_sys::Object::new();
                     for (name, setting) in [("year", "numeric"), ("month", "short"), ("day", "numeric"), ("timeZone", "UTC")] {
@@ -99,9 +86,9 @@ mod intl {
                 } else {
                     number_format(tag).ok()?
                 };
-                formatters.insert(tag.to_owned(), formatter);
+                formatters.push((tag.to_owned(), formatter));
             }
-            formatters.get(tag)?.format(value).ok()
+            formatters.iter().find(|(t, _)| t == tag)?.1.format(value).ok()
         })
     }
 }
@@ -184,7 +171,7 @@ impl Locale {
 
 impl Locale {
     /// A time span as the locale writes it: `Intl.DurationFormat` (narrow) where the browser has
-    /// it, else each unit through `Intl.NumberFormat`, else [`span_text`].
+    /// it, else [`span_text`].
     pub fn span(&self, parts: &[(i64, usize)]) -> String {
         #[cfg(target_arch = "wasm32")]
         if let Some(tag) = &self.0 {

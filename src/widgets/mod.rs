@@ -17,7 +17,7 @@ pub const DEFAULT_REFRESH_SECS: u32 = 60;
 
 /// Who a list item is across refreshes: its id when no other item in the list has it, else its
 /// position (repeated ids say nothing about which is which).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Identity {
     /// A unique id.
     Id(String),
@@ -55,12 +55,15 @@ pub fn keyed<T: PartialEq>(items: Vec<T>, id: impl Fn(&T) -> Option<String>, pre
 }
 
 fn identities(ids: Vec<Option<String>>) -> Vec<Identity> {
-    use std::collections::HashMap;
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for id in ids.iter().flatten() {
-        *counts.entry(id.as_str()).or_default() += 1;
+    // Sorted positions, so repeated ids sit side by side (sorting, not a hash map: no hasher in
+    // the wasm for this, and 10,000 levels sort in well under a millisecond).
+    let mut order: Vec<usize> = (0..ids.len()).filter(|&i| ids[i].is_some()).collect();
+    order.sort_unstable_by(|&a, &b| ids[a].cmp(&ids[b]));
+    let mut unique = vec![false; ids.len()];
+    for (k, &i) in order.iter().enumerate() {
+        let same = |j: Option<&usize>| j.is_some_and(|&j| ids[j] == ids[i]);
+        unique[i] = !same(k.checked_sub(1).and_then(|p| order.get(p))) && !same(order.get(k + 1));
     }
-    let unique: Vec<bool> = ids.iter().map(|id| id.as_deref().is_some_and(|id| counts[id] == 1)).collect();
     ids.into_iter()
         .zip(unique)
         .enumerate()
@@ -74,16 +77,16 @@ fn identities(ids: Vec<Option<String>>) -> Vec<Identity> {
 /// Each new item's version: the old one if the item with its identity is unchanged, the next one
 /// if it changed, 0 if it is new. `same(new, old)` compares items by index.
 fn versions(identities: &[Identity], previous: &[&Key], same: &dyn Fn(usize, usize) -> bool) -> Vec<u32> {
-    use std::collections::HashMap;
-    let before: HashMap<&Identity, (usize, u32)> =
-        previous.iter().enumerate().map(|(i, (identity, version))| (identity, (i, *version))).collect();
+    // The old identities sorted, searched by binary search (identities are unique in a list).
+    let mut before: Vec<usize> = (0..previous.len()).collect();
+    before.sort_unstable_by(|&a, &b| previous[a].0.cmp(&previous[b].0));
     identities
         .iter()
         .enumerate()
-        .map(|(new, identity)| match before.get(identity) {
-            Some(&(old, version)) if same(new, old) => version,
-            Some(&(_, version)) => version.wrapping_add(1),
-            None => 0,
+        .map(|(new, identity)| match before.binary_search_by(|&old| previous[old].0.cmp(identity)) {
+            Ok(at) if same(new, before[at]) => previous[before[at]].1,
+            Ok(at) => previous[before[at]].1.wrapping_add(1),
+            Err(_) => 0,
         })
         .collect()
 }
