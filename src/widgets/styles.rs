@@ -7,8 +7,9 @@
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-/// The CSS, one copy for every widget.
-pub(crate) const STYLES: &str = include_str!("widgets.css");
+/// The CSS, one copy for every widget: `widgets.css` minified by `build.rs` (no comments, no
+/// spare whitespace).
+pub(crate) const STYLES: &str = include_str!(concat!(env!("OUT_DIR"), "/widgets.min.css"));
 
 /// In context when the widget's root has adopted the stylesheet: the components then render no
 /// `<style>` of their own.
@@ -60,7 +61,27 @@ pub(crate) fn adopt(element: &web_sys::HtmlElement) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::STYLES;
+    use super::STYLES as MINIFIED;
+
+    /// The palette is read from the stylesheet as written.
+    const STYLES: &str = include_str!("widgets.css");
+
+    #[test]
+    fn the_shipped_stylesheet_is_the_source_minified() {
+        assert!(MINIFIED.len() < STYLES.len() * 4 / 5, "{} of {} bytes", MINIFIED.len(), STYLES.len());
+        assert!(!MINIFIED.contains("/*") && !MINIFIED.contains("  ") && !MINIFIED.contains('\n'));
+        // Every rule is still there, and every declaration.
+        assert_eq!(MINIFIED.matches('{').count(), STYLES.matches('{').count());
+        assert_eq!(MINIFIED.matches(':').count(), STYLES.matches(':').count() - comment_colons());
+        for piece in [".pw-card:not(.pw-owned) .pw-card-img{", "[data-theme=\"dark\"]>.pw{color-scheme:dark}", "content:\"\""] {
+            assert!(MINIFIED.contains(piece), "{piece}");
+        }
+    }
+
+    /// Colons inside the source's comments.
+    fn comment_colons() -> usize {
+        STYLES.split("/*").skip(1).map(|c| c.split("*/").next().unwrap_or_default().matches(':').count()).sum()
+    }
 
     /// The default light and dark value of a `--_name: var(--pw-name, light-dark(#l, #d))` colour.
     fn palette(name: &str) -> [&'static str; 2] {
