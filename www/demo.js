@@ -54,6 +54,15 @@ document.getElementById("theme").addEventListener("change", (event) => {
 
 document.getElementById("player").addEventListener("change", (event) => signIn(event.target.value, withToken));
 
+// Every label follows the locale: English, French and German are built in.
+document.getElementById("locale").addEventListener("change", (event) => {
+  for (const element of elements()) element.setAttribute("locale", event.target.value);
+});
+
+document.getElementById("layout").addEventListener("change", (event) => {
+  document.querySelector("battlepass-progress").setAttribute("layout", event.target.value);
+});
+
 const log = document.getElementById("events");
 for (const type of ["progress-load", "progress-error"]) {
   document.addEventListener(type, (event) => {

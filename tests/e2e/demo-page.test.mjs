@@ -108,6 +108,17 @@ test("cargo xtask demo's configuration: demo mode with player tokens on shows th
   await page.selectOption("#player", "rival-player");
   await page.waitForFunction(() => document.querySelector("#battlepass").shadowRoot.textContent.includes("rival-player"));
   assert.equal(await page.locator("#battlepass [part~='error']").count(), 0);
+  // The page's language and layout controls reach the widgets.
+  await page.selectOption("#locale", "de");
+  await page.waitForFunction(() => document.querySelector("#collections").shadowRoot.textContent.includes("gesammelt"));
+  await page.selectOption("#layout", "compact");
+  await page.locator("#battlepass .pw-next-reward").waitFor();
+  assert.equal(await page.locator("#battlepass .pw-levels").count(), 0);
+  assert.match(await page.locator("#battlepass .pw-next-reward").textContent(), /Nächste Belohnung/);
+  await page.screenshot({ path: join(ROOT, "target/e2e/demo-sample-de-compact.png"), fullPage: true });
+  await page.selectOption("#locale", "en");
+  await page.selectOption("#layout", "full");
+  await page.locator("#battlepass .pw-levels").waitFor();
   await page.screenshot({ path: join(ROOT, "target/e2e/demo-sample.png"), fullPage: true });
   assert.deepEqual(errors, []);
 });
