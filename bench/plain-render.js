@@ -2,7 +2,8 @@
 // answers the widgets show, into the same kind of shadow root with the same stylesheet
 // (`__WIDGETS_CSS__` is replaced by src/widgets/widgets.css when the bench serves this file).
 // It does what a careful developer would write by hand for one page: one request, string
-// building, Intl for numbers and dates. No frameworks, no error states: only the first paint.
+// building, Intl for numbers and dates. No frameworks, no error states: only the first paint. It
+// draws the same markup as the widget: the tier track with its free and premium tiles.
 
 const CSS = __WIDGETS_CSS__;
 
@@ -20,6 +21,17 @@ async function get(url) {
   const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "omit" });
   return response.json();
 }
+
+/** The track's state icons, as the widget draws them. */
+const icon = (d) => `<svg class="pw-icon" viewBox="0 0 16 16" aria-hidden="true"><path d="${d}"></path></svg>`;
+const ICONS = {
+  completed: icon("M6.3 12.2 2.4 8.3l1.4-1.4 2.5 2.5 5.9-5.9 1.4 1.4z"),
+  current: icon("M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm0 2v10A5 5 0 0 1 8 3z"),
+  locked: icon("M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7zm2 0h4V5a2 2 0 0 0-4 0z"),
+};
+
+/** One reward: image, name, amount. */
+const reward = (r, number) => `<span class="pw-reward" part="reward">${r.mediaUrl ? `<img class="pw-reward-img" src="${escape(r.mediaUrl)}" alt="" loading="lazy" decoding="async">` : ""}<span class="pw-reward-name">${escape(r.name ?? "Reward")}</span>${r.amount ? `<span class="pw-reward-amount">×${number(r.amount)}</span>` : ""}</span>`;
 
 function rewards(title, cls, list, number) {
   if (!list?.length) return "";
@@ -44,12 +56,17 @@ export async function renderBattlepass(host, proxyUrl, playerId, gameId, locale 
     `<header class="pw-header" part="header"><h2 class="pw-title">Battle pass</h2><p class="pw-player"><span class="pw-player-id">Player ${escape(data.player?.externalPlayerId)}</span></p></header>`,
     `<div class="pw-xp"><p class="pw-xp-line"><span class="pw-level-now">Level ${number(done)}</span><span class="pw-xp-total">${number(bp.currentExp ?? 0)} XP</span></p>`,
     `<div class="pw-bar" part="xp-bar" role="progressbar" aria-valuenow="${Math.round(fraction * 100)}"><div class="pw-bar-fill" style="width:${percent}"></div></div></div>`,
-    `<h3 class="pw-subtitle">Levels</h3><ol class="pw-levels">`,
+    `<div class="pw-track" part="track"><div class="pw-track-head"><h3 class="pw-subtitle">Levels</h3><button class="pw-page" aria-label="Earlier levels">‹</button><button class="pw-page" aria-label="Later levels">›</button></div>`,
+    `<ol class="pw-levels" tabindex="0" aria-label="Levels"><li class="pw-track-legend" aria-hidden="true"><span class="pw-legend-free">Free</span><span class="pw-legend-premium">Premium</span></li>`,
     ...levels.map((l) => {
       const state = l.completed ? "completed" : l === current ? "current" : "locked";
-      return `<li class="pw-level pw-${state}" part="level ${state}"><div class="pw-level-head"><span class="pw-level-number">Level ${number(l.level ?? 0)}</span><span class="pw-level-xp">${number(l.expRequired ?? 0)} XP</span><span class="pw-level-state">${state}</span></div>${rewards("Free", "pw-free", l.freeTierRewards, number)}${rewards("Premium", "pw-premium", l.premiumTierRewards, number)}</li>`;
+      const label = { completed: "Reached", current: "In progress", locked: "Locked" }[state];
+      const tile = (row, cls, list) => list?.length
+        ? `<div class="pw-tile ${cls}"><span class="pw-sr">${row}: </span><ul class="pw-reward-list">${list.map((r) => `<li>${reward(r, number)}</li>`).join("")}</ul></div>`
+        : `<div class="pw-tile ${cls}" aria-hidden="true"></div>`;
+      return `<li class="pw-level pw-${state}" part="level ${state}"><div class="pw-node"><span class="pw-level-number"><span class="pw-sr">Level </span>${number(l.level ?? 0)}</span><span class="pw-level-state">${ICONS[state]}${label}</span><span class="pw-level-xp">${number(l.expRequired ?? 0)} XP</span></div>${tile("Free", "pw-free", l.freeTierRewards)}${tile("Premium", "pw-premium", l.premiumTierRewards)}</li>`;
     }),
-    `</ol><h3 class="pw-subtitle">Challenges</h3><ul class="pw-challenges">`,
+    `</ol></div><h3 class="pw-subtitle">Challenges</h3><ul class="pw-challenges">`,
     ...(bp.challenges ?? []).map((c) => `<li class="pw-challenge${c.completed ? " pw-completed" : ""}" part="challenge"><div class="pw-challenge-head"><span class="pw-check" aria-hidden="true">${c.completed ? "✓" : "○"}</span><span class="pw-challenge-name">${escape(c.name ?? "Challenge")}</span></div>${rewards("Rewards", "pw-challenge-rewards", c.rewards, number)}</li>`),
     `</ul></section>`,
   ];
