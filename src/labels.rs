@@ -256,11 +256,6 @@ impl Labels {
             other
         }
     }
-
-    /// The locale's tag, for formatting that needs it.
-    pub fn locale(&self) -> Option<&str> {
-        self.locale.as_deref()
-    }
 }
 
 #[cfg(test)]

@@ -46,13 +46,13 @@ macro_rules! decode_fields {
 pub(crate) use decode_fields;
 
 /// The members of one JSON object, read by name.
-pub(crate) struct Fields(Json);
+pub(crate) struct Fields<'a>(&'a Json);
 
-impl Fields {
+impl<'a> Fields<'a> {
     /// The object's fields; an error for anything that is not an object.
-    pub(crate) fn of(doc: &Json) -> Result<Self, DecodeError> {
+    pub(crate) fn of(doc: &'a Json) -> Result<Self, DecodeError> {
         match doc.kind() {
-            Kind::Object => Ok(Fields(doc.clone())),
+            Kind::Object => Ok(Fields(doc)),
             _ => Err(DecodeError("expected an object".to_owned())),
         }
     }
@@ -142,13 +142,14 @@ fn within(key: &str, error: DecodeError) -> DecodeError {
 mod tests {
     use super::*;
 
-    fn fields(text: &str) -> Fields {
-        Fields::of(&Json::parse(text).unwrap()).unwrap()
+    fn doc(text: &str) -> Json {
+        Json::parse(text).unwrap()
     }
 
     #[test]
     fn null_is_absent_and_wrong_kinds_are_errors_naming_the_field() {
-        let f = fields(r#"{"a":null,"n":"5","t":true}"#);
+        let doc = doc(r#"{"a":null,"n":"5","t":true}"#);
+        let f = Fields::of(&doc).unwrap();
         assert_eq!(f.text("a").unwrap(), None);
         assert_eq!(f.text("missing").unwrap(), None);
         assert_eq!(f.number("n").unwrap_err().0, "n: expected a number");
@@ -158,7 +159,8 @@ mod tests {
 
     #[test]
     fn ids_and_millis_accept_what_upstream_sends() {
-        let f = fields(r#"{"big":123456789012345678,"float":42.0,"frac":1.5,"quoted":" 1644825600000 ","bad":"soon"}"#);
+        let doc = doc(r#"{"big":123456789012345678,"float":42.0,"frac":1.5,"quoted":" 1644825600000 ","bad":"soon"}"#);
+        let f = Fields::of(&doc).unwrap();
         assert_eq!(f.id("big").unwrap().as_deref(), Some("123456789012345678"));
         assert_eq!(f.id("float").unwrap().as_deref(), Some("42"));
         assert_eq!(f.id("frac").unwrap().as_deref(), Some("1.5"));

@@ -430,11 +430,12 @@ pub fn BattlepassProgress(
         let now = js_sys::Date::now() as i64;
         bp().challenges.into_iter().map(|c| (challenge_state(&c, now, format::iso_millis), c)).collect::<Vec<_>>()
     });
-    let next = Memo::new(move |_| {
-        progress.has_data().then(|| track.with(|t| next_reward(t.iter().map(|(_, step)| step)))).flatten()
-    });
     let is_empty = move || progress.has_data() && track.with(Vec::is_empty) && challenges.with(Vec::is_empty);
     let compact = move || compact.get() == Some(true);
+    // Only the compact layout shows the next reward: the full one does not look for it.
+    let next = Memo::new(move |_| {
+        (compact() && progress.has_data()).then(|| track.with(|t| next_reward(t.iter().map(|(_, step)| step)))).flatten()
+    });
 
     // The current level is scrolled to the middle of the track once, when the track first shows
     // (at 390 px it would otherwise start off-screen); never again, so a player's own scrolling
@@ -507,7 +508,7 @@ pub fn BattlepassProgress(
                         loading_label=Label::LoadingBattlePass
                     />
                     {move || xp.get().map(|xp| view! { <XpBar xp /> })}
-                    {move || next.get().filter(|_| compact()).map(|next| view! { <NextRewardLine next /> })}
+                    {move || next.get().map(|next| view! { <NextRewardLine next /> })}
                     <Show when=is_empty>
                         <p class="pw-empty">{no_battle_pass.clone()}</p>
                     </Show>

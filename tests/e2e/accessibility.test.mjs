@@ -5,10 +5,9 @@
 // Retry or Dismiss.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { launchBrowser, startLiveStack } from "./support.mjs";
+import { entrySite, launchBrowser, startLiveStack } from "./support.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const AXE = join(ROOT, "node_modules/axe-core/axe.min.js");
@@ -16,11 +15,7 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 let stack, browser;
 before(async () => {
-  const site = mkdtempSync(join(tmpdir(), "pw-a11y-site-"));
-  symlinkSync(join(ROOT, "pkg"), join(site, "pkg"));
-  symlinkSync(join(ROOT, "www"), join(site, "www"));
-  writeFileSync(join(site, "index.html"), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>a11y</title>
-    <link rel="icon" href="data:,"><script type="module" src="/pkg/progress-widgets.js"></script></head><body><main></main></body></html>`);
+  const site = entrySite("a11y");
   stack = await startLiveStack(site, {});
   browser = await launchBrowser();
 });

@@ -3,20 +3,11 @@
 // clock is Playwright's, so an hour passes in a moment.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { launchBrowser, startLiveStack } from "./support.mjs";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
+import { entrySite, launchBrowser, startLiveStack } from "./support.mjs";
 
 let stack, browser;
 before(async () => {
-  const site = mkdtempSync(join(tmpdir(), "pw-countdown-site-"));
-  symlinkSync(join(ROOT, "pkg"), join(site, "pkg"));
-  symlinkSync(join(ROOT, "www"), join(site, "www"));
-  writeFileSync(join(site, "index.html"), `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
-    <script type="module" src="/pkg/progress-widgets.js"></script></head><body></body></html>`);
+  const site = entrySite("countdown");
   stack = await startLiveStack(site, {});
   browser = await launchBrowser();
 });

@@ -1,5 +1,8 @@
 // Starting the real binaries and headless Chromium for the end-to-end tests.
 import { spawn } from "node:child_process";
+import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
 
@@ -10,6 +13,19 @@ function required(name) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run these tests through \`cargo xtask test\``);
   return value;
+}
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** A temporary site for a test file: `pkg/` and `www/` linked in, and an `index.html` that loads
+ * the entry script and has an empty `<main>` for the test to fill. Returns its directory. */
+export function entrySite(name) {
+  const site = mkdtempSync(join(tmpdir(), `pw-${name}-site-`));
+  symlinkSync(join(ROOT, "pkg"), join(site, "pkg"));
+  symlinkSync(join(ROOT, "www"), join(site, "www"));
+  writeFileSync(join(site, "index.html"), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${name}</title>
+    <link rel="icon" href="data:,"><script type="module" src="/pkg/progress-widgets.js"></script></head><body><main></main></body></html>`);
+  return site;
 }
 
 /** Starts a binary that prints `listening on URL`; resolves to {url, stop}. */
