@@ -11,11 +11,14 @@ export type Id = string | number;
 export interface BattlepassOptions {
   /** Base URL of the progress proxy, absolute or relative to the page. */
   proxyUrl: string;
-  /** The game's own player id. */
-  playerId: Id;
-  /** The Whalepass game id. */
-  gameId: Id;
-  /** A specific (e.g. draft) battle pass instead of the game's active one. */
+  /** The game's own player id. Absent or empty: the guest view of `battlepassId`'s season;
+   * `update({playerId, gameId, playerToken})` after the page's sign-in turns it into the
+   * player's view, keeping the season on screen. */
+  playerId?: Id;
+  /** The Whalepass game id (required with `playerId`). */
+  gameId?: Id;
+  /** A specific (e.g. draft) battle pass instead of the game's active one; without `playerId`,
+   * the season the guest view shows. */
   battlepassId?: Id;
   /** Seconds between background refreshes; 0 turns them off. Default 60. */
   refreshInterval?: number | string;
@@ -32,15 +35,20 @@ export interface BattlepassOptions {
   /** `compact`: only the season, the XP bar, the level and the next reward (for sidebars); set as
    * `data-layout` on `element`. Default `full`. */
   layout?: "full" | "compact";
+  /** Where the guest view's call to action leads (relative or http(s)); without it, a button. */
+  signInUrl?: string;
+  /** Called with the `progress-sign-in` event after the page's listeners; `preventDefault()`
+   * keeps the page where it is. */
+  onSignIn?: (event: CustomEvent<SignInDetail>) => void;
 }
 
 /** Options of `mountCollections`. */
 export interface CollectionOptions {
   proxyUrl: string;
-  /** The platform, e.g. "discord" or "roblox". */
-  platform: string;
-  /** The user's id on that platform. */
-  platformUserId: Id;
+  /** The platform, e.g. "discord" or "roblox" (required with `platformUserId`). */
+  platform?: string;
+  /** The user's id on that platform. Absent or empty: only the call to action to sign in. */
+  platformUserId?: Id;
   /** Show only this collection. */
   programId?: Id;
   refreshInterval?: number | string;
@@ -50,6 +58,13 @@ export interface CollectionOptions {
   locale?: string;
   theme?: "light" | "dark" | "auto";
   labels?: Labels;
+  signInUrl?: string;
+  onSignIn?: (event: CustomEvent<SignInDetail>) => void;
+}
+
+/** `detail` of the `progress-sign-in` event: the `sign-in-url` the link follows, if any. */
+export interface SignInDetail {
+  url: string | null;
 }
 
 /** `detail` of the `progress-error` event. */
@@ -96,6 +111,8 @@ export declare function defineElements(): void;
 export interface ProgressElementEventMap extends HTMLElementEventMap {
   "progress-load": CustomEvent<unknown>;
   "progress-error": CustomEvent<ProgressErrorDetail>;
+  /** Cancelable: `preventDefault()` keeps the page (your own login dialog). */
+  "progress-sign-in": CustomEvent<SignInDetail>;
 }
 
 declare abstract class ProgressElement extends HTMLElement {
@@ -111,6 +128,8 @@ declare abstract class ProgressElement extends HTMLElement {
   locale: string | null;
   /** Reflects `player-token`. */
   playerToken: string | null;
+  /** Reflects `sign-in-url`. */
+  signInUrl: string | null;
   addEventListener<K extends keyof ProgressElementEventMap>(type: K, listener: (this: this, ev: ProgressElementEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
 }
@@ -146,6 +165,8 @@ interface CommonAttributes {
   theme?: "light" | "dark" | "auto";
   locale?: string;
   "player-token"?: string;
+  "sign-in-url"?: string;
+  signInUrl?: string;
   id?: string;
   class?: string;
   className?: string;

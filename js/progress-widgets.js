@@ -42,6 +42,11 @@ function firstRequests(kind, options) {
   const base = options.proxyUrl?.trim() ?? "";
   if (/[\s?#]/.test(base) || !/^(https?:\/\/|\/|\.\.?\/)/i.test(base)) return [];
   const root = base.replace(/\/+$/, "");
+  // The guest view: the season with its tiers (no player), or nothing to ask for (no user).
+  if (kind === "battlepass" && !options.playerId) {
+    return plainId(options.battlepassId) ? [`${root}/whalepass/battlepass/${encode(options.battlepassId)}?includeLevels=true`] : [];
+  }
+  if (kind === "collections" && !options.platformUserId) return [];
   const ids = kind === "battlepass" ? [options.playerId, options.gameId] : [options.platform, options.platformUserId];
   const optional = kind === "battlepass" ? options.battlepassId : options.programId;
   if (!ids.every(plainId) || (optional !== undefined && !plainId(optional))) return [];
@@ -106,7 +111,7 @@ const live = new Set();
 /** Attributes both elements read, and their option names. `refresh` is the old name of
  * `refresh-interval`, read for one more release: as a property it would replace the `refresh()`
  * method (React 19 sets a JSX prop as a property when the element has one of that name). */
-const COMMON = { "proxy-url": "proxyUrl", "refresh-interval": "refreshInterval", refresh: "refreshInterval", theme: null, locale: "locale", "player-token": "playerToken" };
+const COMMON = { "proxy-url": "proxyUrl", "refresh-interval": "refreshInterval", refresh: "refreshInterval", theme: null, locale: "locale", "player-token": "playerToken", "sign-in-url": "signInUrl" };
 const DEPRECATED = { refresh: "refresh-interval" };
 const warned = new Set();
 
@@ -237,11 +242,9 @@ class ProgressElement extends Base {
     }
     if (this.#loaded !== true) return;
     const options = this.#options();
-    const missing = Object.entries(this.constructor.ids)
-      .filter(([attribute]) => this.constructor.required.includes(attribute))
-      .find(([, option]) => options[option] === undefined);
+    const missing = this.constructor.missing(options);
     if (options.proxyUrl === undefined) return this.#fail("proxy-url");
-    if (missing) return this.#fail(missing[0]);
+    if (missing) return this.#fail(...missing);
     try {
       if (this.#handle) {
         this.#handle.update(options);
@@ -301,21 +304,31 @@ class ProgressElement extends Base {
   }
 }
 
-/** `<battlepass-progress>`: a player's Whalepass battle pass. */
+/** `<battlepass-progress>`: a player's Whalepass battle pass; without `player-id`, the season
+ * `battlepass-id` names as every visitor sees it (the guest view). */
 export class BattlepassProgressElement extends ProgressElement {
   // Attributes read as options: the ids, and the layout.
   static ids = { "player-id": "playerId", "game-id": "gameId", "battlepass-id": "battlepassId", layout: "layout" };
-  static required = ["player-id", "game-id"];
   static kind = "battlepass";
   static mount = mountBattlepass;
+  /** The attribute these options lack, as `#fail`'s arguments, or undefined. */
+  static missing(options) {
+    if (options.playerId !== undefined) return options.gameId === undefined ? ["game-id"] : undefined;
+    if (options.battlepassId === undefined) {
+      return [null, "battlepass-progress: the `player-id` attribute is required (or `battlepass-id` alone, for the guest view)"];
+    }
+  }
 }
 
-/** `<collection-progress>`: a user's Giftoin collection challenges. */
+/** `<collection-progress>`: a user's Giftoin collection challenges; without `platform-user-id`,
+ * only the call to action to sign in (the guest view). */
 export class CollectionProgressElement extends ProgressElement {
   static ids = { platform: "platform", "platform-user-id": "platformUserId", "program-id": "programId" };
-  static required = ["platform", "platform-user-id"];
   static kind = "collections";
   static mount = mountCollections;
+  static missing(options) {
+    if (options.platformUserId !== undefined && options.platform === undefined) return ["platform"];
+  }
 }
 
 for (const element of [BattlepassProgressElement, CollectionProgressElement]) {

@@ -65,8 +65,8 @@ impl ProxyUrl {
     /// use progress_contract::ProxyRoute;
     /// use progress_widgets::client::ProxyUrl;
     /// let url = ProxyUrl::new("https://p.example/pw").unwrap();
-    /// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "bp 1".into() };
-    /// assert_eq!(url.url(&route), "https://p.example/pw/whalepass/battlepass/bp%201");
+    /// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "bp 1".into(), include_levels: true };
+    /// assert_eq!(url.url(&route), "https://p.example/pw/whalepass/battlepass/bp%201?includeLevels=true");
     /// ```
     pub fn url(&self, route: &ProxyRoute) -> String {
         self.0.clone() + &route.path_and_query()
@@ -248,9 +248,9 @@ impl ProxyClient {
         self.fetch(&route, abort, PlayerProgress::from_doc).await
     }
 
-    /// A battle pass's definition.
-    pub async fn battlepass(&self, battlepass_id: &str, abort: &AbortSignal) -> Result<Battlepass, ClientError> {
-        let route = ProxyRoute::WhalepassBattlepass { battlepass_id: battlepass_id.to_owned() };
+    /// A battle pass's definition; with `include_levels`, every tier and its rewards too.
+    pub async fn battlepass(&self, battlepass_id: &str, include_levels: bool, abort: &AbortSignal) -> Result<Battlepass, ClientError> {
+        let route = ProxyRoute::WhalepassBattlepass { battlepass_id: battlepass_id.to_owned(), include_levels };
         self.fetch(&route, abort, Battlepass::from_doc).await
     }
 

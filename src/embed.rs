@@ -13,10 +13,11 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use leptos::callback::UnsyncCallback;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlElement;
+use web_sys::{CustomEvent, HtmlElement};
 
 use crate::client::ProxyUrl;
 use crate::labels::LabelOverrides;
@@ -120,8 +121,11 @@ struct RawOptions {
     locale: Option<OptionValue>,
     theme: Option<OptionValue>,
     layout: Option<OptionValue>,
+    sign_in_url: Option<OptionValue>,
     /// `labels`, as given (an object of label texts by name).
     labels: JsValue,
+    /// `onSignIn`, as given (a function).
+    on_sign_in: JsValue,
 }
 
 impl RawOptions {
@@ -143,7 +147,9 @@ impl RawOptions {
             locale: get("locale"),
             theme: get("theme"),
             layout: get("layout"),
+            sign_in_url: get("signInUrl"),
             labels: js_sys::Reflect::get(options, &"labels".into()).unwrap_or(JsValue::NULL),
+            on_sign_in: js_sys::Reflect::get(options, &"onSignIn".into()).unwrap_or(JsValue::NULL),
         }
     }
 }
@@ -274,6 +280,28 @@ impl Options {
         }
     }
 
+    /// Where the guest view's call to action leads: a relative URL or an `http(s)` one (never
+    /// `javascript:`, whatever the page was made to pass).
+    fn sign_in_url(&self) -> Result<Option<String>, JsError> {
+        let url = self.optional("signInUrl", &self.raw.sign_in_url)?;
+        let scheme = url.as_deref().and_then(|u| u.split_once(':')).map(|(scheme, _)| scheme).filter(|s| !s.contains(['/', '?', '#']));
+        match scheme {
+            Some(s) if !s.eq_ignore_ascii_case("http") && !s.eq_ignore_ascii_case("https") => {
+                Err(self.error("signInUrl", "must be a relative URL or an http(s) one"))
+            }
+            _ => Ok(url),
+        }
+    }
+
+    /// `onSignIn`: a function, or nothing.
+    fn on_sign_in(&self) -> Result<Option<js_sys::Function>, JsError> {
+        let value = &self.raw.on_sign_in;
+        match value.is_undefined() || value.is_null() {
+            true => Ok(None),
+            false => value.clone().dyn_into().map(Some).map_err(|_| self.error("onSignIn", "must be a function")),
+        }
+    }
+
     fn proxy_url(&self) -> Result<ProxyUrl, JsError> {
         let raw = self.required("proxyUrl", &self.raw.proxy_url)?;
         ProxyUrl::new(&raw).map_err(|problem| self.error("proxyUrl", problem))
@@ -286,10 +314,11 @@ trait Inputs: Clone + PartialEq + Send + Sync + Sized + 'static {
     const FUNCTION: &'static str;
     /// Reads and checks the options.
     fn read(options: &Options) -> Result<Self, JsError>;
-    /// The request these inputs make, to check the ids against the proxy's rules before mounting.
-    fn route(&self) -> ProxyRoute;
+    /// The request these inputs make, to check the ids against the proxy's rules before mounting
+    /// (none: a guest view with nothing to ask for).
+    fn route(&self) -> Option<ProxyRoute>;
     /// The widget, with every input a memo of `inputs` (so `update` changes only what changed).
-    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger) -> AnyView;
+    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger, on_sign_in: UnsyncCallback<CustomEvent>) -> AnyView;
 }
 
 /// Reads one field of the inputs as a signal that changes only when that field does.
@@ -308,6 +337,7 @@ struct Common {
     player_token: Option<String>,
     locale: Option<String>,
     labels: LabelOverrides,
+    sign_in_url: Option<String>,
 }
 
 impl Common {
@@ -318,6 +348,7 @@ impl Common {
             player_token: options.player_token()?,
             locale: options.locale()?,
             labels: options.labels()?,
+            sign_in_url: options.sign_in_url()?,
         })
     }
 }
@@ -325,8 +356,9 @@ impl Common {
 #[derive(Clone, PartialEq)]
 struct BattlepassInputs {
     common: Common,
-    player_id: String,
-    game_id: String,
+    /// None: the guest view.
+    player_id: Option<String>,
+    game_id: Option<String>,
     battlepass_id: Option<String>,
     compact: bool,
 }
@@ -335,30 +367,41 @@ impl Inputs for BattlepassInputs {
     const FUNCTION: &'static str = "mountBattlepass";
 
     fn read(options: &Options) -> Result<Self, JsError> {
-        Ok(BattlepassInputs {
-            common: Common::read(options)?,
-            player_id: options.required("playerId", &options.raw.player_id)?,
-            game_id: options.required("gameId", &options.raw.game_id)?,
-            battlepass_id: options.optional("battlepassId", &options.raw.battlepass_id)?,
-            compact: options.layout()? == Some("compact"),
+        // An empty `playerId` is no player (a page that clears it on sign-out): the guest view.
+        let player_id = match &options.raw.player_id {
+            Some(OptionValue::Text(text)) if text.trim().is_empty() => None,
+            value => options.optional("playerId", value)?,
+        };
+        let battlepass_id = options.optional("battlepassId", &options.raw.battlepass_id)?;
+        let game_id = match player_id {
+            Some(_) => Some(options.required("gameId", &options.raw.game_id)?),
+            None => options.optional("gameId", &options.raw.game_id)?,
+        };
+        if player_id.is_none() && battlepass_id.is_none() {
+            return Err(options.error("playerId", "is required (or `battlepassId` alone, for the guest view)"));
+        }
+        Ok(BattlepassInputs { common: Common::read(options)?, player_id, game_id, battlepass_id, compact: options.layout()? == Some("compact") })
+    }
+
+    fn route(&self) -> Option<ProxyRoute> {
+        let battlepass_id = self.battlepass_id.clone();
+        Some(match (&self.player_id, &self.game_id) {
+            (Some(player_id), Some(game_id)) => {
+                ProxyRoute::WhalepassProgress { player_id: player_id.clone(), game_id: game_id.clone(), battlepass_id }
+            }
+            _ => ProxyRoute::WhalepassBattlepass { battlepass_id: battlepass_id.unwrap_or_default(), include_levels: true },
         })
     }
 
-    fn route(&self) -> ProxyRoute {
-        ProxyRoute::WhalepassProgress {
-            player_id: self.player_id.clone(),
-            game_id: self.game_id.clone(),
-            battlepass_id: self.battlepass_id.clone(),
-        }
-    }
-
-    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger) -> AnyView {
+    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger, on_sign_in: UnsyncCallback<CustomEvent>) -> AnyView {
         view! {
             <BattlepassProgress
                 proxy_url=field(inputs, |i| i.common.proxy_url.clone())
                 player_id=field(inputs, |i| i.player_id.clone())
                 game_id=field(inputs, |i| i.game_id.clone())
                 battlepass_id=field(inputs, |i| i.battlepass_id.clone())
+                sign_in_url=field(inputs, |i| i.common.sign_in_url.clone())
+                on_sign_in
                 refresh=field(inputs, |i| i.common.refresh)
                 player_token=field(inputs, |i| i.common.player_token.clone())
                 locale=field(inputs, |i| i.common.locale.clone())
@@ -375,8 +418,8 @@ impl Inputs for BattlepassInputs {
 #[derive(Clone, PartialEq)]
 struct CollectionInputs {
     common: Common,
-    platform: String,
-    platform_user_id: String,
+    /// The platform and the user's id there; none: the guest view.
+    user: Option<(String, String)>,
     program_id: Option<String>,
 }
 
@@ -384,29 +427,34 @@ impl Inputs for CollectionInputs {
     const FUNCTION: &'static str = "mountCollections";
 
     fn read(options: &Options) -> Result<Self, JsError> {
-        Ok(CollectionInputs {
-            common: Common::read(options)?,
-            platform: options.required("platform", &options.raw.platform)?,
-            platform_user_id: options.required("platformUserId", &options.raw.platform_user_id)?,
-            program_id: options.optional("programId", &options.raw.program_id)?,
+        let user = match &options.raw.platform_user_id {
+            Some(OptionValue::Text(text)) if text.trim().is_empty() => None,
+            value => options.optional("platformUserId", value)?,
+        };
+        let user = match user {
+            Some(id) => Some((options.required("platform", &options.raw.platform)?, id)),
+            None => None,
+        };
+        Ok(CollectionInputs { common: Common::read(options)?, user, program_id: options.optional("programId", &options.raw.program_id)? })
+    }
+
+    fn route(&self) -> Option<ProxyRoute> {
+        let (platform, platform_user_id) = self.user.clone()?;
+        Some(match self.program_id.clone() {
+            Some(program_id) => ProxyRoute::GiftoinCollection { platform, platform_user_id, program_id },
+            None => ProxyRoute::GiftoinCollections { platform, platform_user_id },
         })
     }
 
-    fn route(&self) -> ProxyRoute {
-        let (platform, platform_user_id) = (self.platform.clone(), self.platform_user_id.clone());
-        match self.program_id.clone() {
-            Some(program_id) => ProxyRoute::GiftoinCollection { platform, platform_user_id, program_id },
-            None => ProxyRoute::GiftoinCollections { platform, platform_user_id },
-        }
-    }
-
-    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger) -> AnyView {
+    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger, on_sign_in: UnsyncCallback<CustomEvent>) -> AnyView {
         view! {
             <CollectionProgress
                 proxy_url=field(inputs, |i| i.common.proxy_url.clone())
-                platform=field(inputs, |i| i.platform.clone())
-                platform_user_id=field(inputs, |i| i.platform_user_id.clone())
+                platform=field(inputs, |i| i.user.as_ref().map(|(platform, _)| platform.clone()))
+                platform_user_id=field(inputs, |i| i.user.as_ref().map(|(_, id)| id.clone()))
                 program_id=field(inputs, |i| i.program_id.clone())
+                sign_in_url=field(inputs, |i| i.common.sign_in_url.clone())
+                on_sign_in
                 refresh=field(inputs, |i| i.common.refresh)
                 player_token=field(inputs, |i| i.common.player_token.clone())
                 locale=field(inputs, |i| i.common.locale.clone())
@@ -422,7 +470,9 @@ impl Inputs for CollectionInputs {
 /// Reads inputs and checks their ids against the proxy's rules.
 fn checked<I: Inputs>(options: &Options) -> Result<I, JsError> {
     let inputs = I::read(options)?;
-    inputs.route().check().map_err(|err| JsError::new(&format!("{}: option {err}", I::FUNCTION)))?;
+    if let Some(route) = inputs.route() {
+        route.check().map_err(|err| JsError::new(&format!("{}: option {err}", I::FUNCTION)))?;
+    }
     Ok(inputs)
 }
 
@@ -433,6 +483,8 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
         .map_err(|_| JsError::new(&format!("{}: `element` must be an HTML element", I::FUNCTION)))?;
     let options = Options::read(I::FUNCTION, options)?;
     let initial = checked::<I>(&options)?;
+    // `onSignIn` can change with `update`: the widget calls whichever is current.
+    let on_sign_in = Rc::new(RefCell::new(options.on_sign_in()?));
     apply_theme(&parent, &options)?;
     let events = ProgressEvents::new(parent.clone().into());
     let adopted = crate::widgets::styles::adopt(&parent);
@@ -441,6 +493,7 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
     let themed = parent.clone();
     let handle = leptos::mount::mount_to(parent, {
         let controls = controls.clone();
+        let on_sign_in = on_sign_in.clone();
         move || {
             if adopted {
                 provide_context(crate::widgets::styles::StylesAdopted);
@@ -448,13 +501,23 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
             let inputs = RwSignal::new(initial);
             let refresh_now = Trigger::new();
             controls.set(Some((inputs, refresh_now)));
-            I::view(inputs, events, refresh_now)
+            let current = on_sign_in.clone();
+            let call = UnsyncCallback::new(move |event: CustomEvent| {
+                // Cloned out first: the callback may call `update`, which replaces it.
+                let callback = current.borrow().clone();
+                if let Some(callback) = callback {
+                    let _ = callback.call1(&JsValue::NULL, &event);
+                }
+            });
+            I::view(inputs, events, refresh_now, call)
         }
     });
     let (inputs, refresh_now) = controls.take().expect("the view was built");
     let update: Updater = Box::new(move |options: &Options| {
         let next = checked::<I>(options)?;
+        let next_on_sign_in = options.on_sign_in()?;
         apply_theme(&themed, options)?;
+        *on_sign_in.borrow_mut() = next_on_sign_in;
         inputs.try_update(|current| {
             if *current != next {
                 *current = next;
@@ -478,11 +541,15 @@ fn apply_theme(parent: &HtmlElement, options: &Options) -> Result<(), JsError> {
 
 /// Mounts a battle-pass widget into `element`.
 ///
-/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refreshInterval?, playerToken?, locale?, theme?, layout?, labels?}`
+/// `options`: `{proxyUrl, playerId, gameId, battlepassId?, refreshInterval?, playerToken?, locale?, theme?, layout?, labels?, signInUrl?, onSignIn?}`
 /// (`refreshInterval`: seconds between background refreshes, `0` for none, default 60, also read
 /// under its old name `refresh`; `playerToken`:
 /// sent to the proxy as `Authorization: Bearer`; `locale`: BCP 47 tag for numbers and dates;
-/// `layout`: `full` or `compact`; `labels`: replacement texts by label name). Throws an `Error` naming the option that is
+/// `layout`: `full` or `compact`; `labels`: replacement texts by label name). Without `playerId`
+/// (or with an empty one), `battlepassId` alone shows the guest view: the season and a "Sign in"
+/// call to action, a link to `signInUrl` or a button; activating it dispatches a cancelable
+/// `progress-sign-in` event on `element`, then calls `onSignIn(event)`; `update({playerId, ...})`
+/// later turns it into the player's view. Throws an `Error` naming the option that is
 /// missing or invalid. `progress-load` and `progress-error` events are dispatched on `element`.
 #[wasm_bindgen(js_name = mountBattlepass)]
 pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
@@ -492,7 +559,8 @@ pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHand
 /// Mounts a collection widget into `element`: all of a user's collections, or one with
 /// `programId`.
 ///
-/// `options`: `{proxyUrl, platform, platformUserId, programId?, refreshInterval?, playerToken?, locale?, theme?, labels?}`. Throws an `Error`
+/// `options`: `{proxyUrl, platform, platformUserId, programId?, refreshInterval?, playerToken?, locale?, theme?, labels?, signInUrl?, onSignIn?}`.
+/// Without `platformUserId` it shows only the guest view's call to action. Throws an `Error`
 /// naming the option that is missing or invalid. `progress-load` and `progress-error` events are
 /// dispatched on `element`.
 #[wasm_bindgen(js_name = mountCollections)]

@@ -104,6 +104,7 @@ labels! {
     QrCode "qrCode" ["QR code", "Code QR", "QR-Code"]
     Link "link" ["Link", "Lien", "Link"]
     Code "code" ["Code", "Code", "Code"]
+    SignInToTrack "signInToTrack" ["Sign in to track your progress", "Connectez-vous pour suivre votre progression", "Melde dich an, um deinen Fortschritt zu verfolgen"]
     SignInForCode "signInForCode" ["Sign in to see your code", "Connectez-vous pour voir votre code", "Melde dich an, um deinen Code zu sehen"]
     LoadingBattlePass "loadingBattlePass" ["Loading battle pass…", "Chargement du passe de combat…", "Battle Pass wird geladen…"]
     LoadingCollections "loadingCollections" ["Loading collections…", "Chargement des collections…", "Sammlungen werden geladen…"]

@@ -9,7 +9,7 @@ use crate::segment::{decode_segment, encode_component, validate, SegmentError};
 /// ```
 /// use progress_contract::{Provider, ProxyRoute};
 ///
-/// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "bp-1".into() };
+/// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "bp-1".into(), include_levels: false };
 /// assert_eq!(route.provider(), Provider::Whalepass);
 /// assert_eq!(Provider::Giftoin.name(), "giftoin");
 /// ```
@@ -40,7 +40,7 @@ impl Provider {
 /// | route | proxy path | upstream path |
 /// |---|---|---|
 /// | [`WhalepassProgress`](Self::WhalepassProgress) | `/whalepass/players/{playerId}/progress?gameId=G[&battlepassId=B]` | `/players/{playerId}/progress?gameId=G` (+ `X-Battlepass-Id: B`) |
-/// | [`WhalepassBattlepass`](Self::WhalepassBattlepass) | `/whalepass/battlepass/{battlepassId}` | `/battlepass/{battlepassId}` |
+/// | [`WhalepassBattlepass`](Self::WhalepassBattlepass) | `/whalepass/battlepass/{battlepassId}[?includeLevels=true]` | the same without `/whalepass` |
 /// | [`GiftoinCollections`](Self::GiftoinCollections) | `/giftoin/users/{platform}/{platformUserId}/progress/collection-challenges` | the same without `/giftoin` |
 /// | [`GiftoinCollection`](Self::GiftoinCollection) | the same plus `/{programId}` | the same without `/giftoin` |
 ///
@@ -68,10 +68,14 @@ pub enum ProxyRoute {
         /// A specific (e.g. draft) battle pass instead of the game's active one.
         battlepass_id: Option<String>,
     },
-    /// A battle pass's definition (name, dates, premium price).
+    /// A battle pass's definition (name, dates, premium price), and with `include_levels` every
+    /// tier and its rewards (the guest view's track: the same for every player).
     WhalepassBattlepass {
         /// The battle pass id.
         battlepass_id: String,
+        /// Whether to ask for the levels too (`includeLevels=true` upstream). The player view
+        /// leaves it off: the player's progress carries the levels already.
+        include_levels: bool,
     },
     /// All of a user's collection challenges.
     GiftoinCollections {
@@ -116,6 +120,8 @@ pub enum RouteError {
     MissingQuery(&'static str),
     /// A query parameter appears more than once.
     DuplicateQuery(&'static str),
+    /// A yes/no query parameter is neither `true` nor `false`.
+    NotAFlag(&'static str),
 }
 
 impl RouteError {
@@ -136,6 +142,7 @@ impl fmt::Display for RouteError {
             RouteError::Segment { name, error } => write!(f, "`{name}` {error}"),
             RouteError::MissingQuery(name) => write!(f, "query parameter `{name}` is required"),
             RouteError::DuplicateQuery(name) => write!(f, "query parameter `{name}` is given more than once"),
+            RouteError::NotAFlag(name) => write!(f, "query parameter `{name}` must be `true` or `false`"),
         }
     }
 }
@@ -169,7 +176,7 @@ impl ProxyRoute {
                 params.extend(battlepass_id.as_deref().map(|id| ("battlepassId", id)));
                 params
             }
-            ProxyRoute::WhalepassBattlepass { battlepass_id } => vec![("battlepassId", battlepass_id)],
+            ProxyRoute::WhalepassBattlepass { battlepass_id, .. } => vec![("battlepassId", battlepass_id)],
             ProxyRoute::GiftoinCollections { platform, platform_user_id } => {
                 vec![("platform", platform), ("platformUserId", platform_user_id)]
             }
@@ -186,7 +193,7 @@ impl ProxyRoute {
     ///
     /// ```
     /// use progress_contract::ProxyRoute;
-    /// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "".into() };
+    /// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "".into(), include_levels: false };
     /// assert_eq!(route.check().unwrap_err().to_string(), "`battlepassId` must not be empty");
     /// ```
     pub fn check(&self) -> Result<(), RouteError> {
@@ -201,7 +208,7 @@ impl ProxyRoute {
     ///
     /// ```
     /// use progress_contract::ProxyRoute;
-    /// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "a b".into() };
+    /// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "a b".into(), include_levels: true };
     /// assert_eq!(route.path(), "/whalepass/battlepass/a%20b");
     /// ```
     pub fn path(&self) -> String {
@@ -254,8 +261,8 @@ impl ProxyRoute {
     /// ```
     /// use progress_contract::{ProxyRoute, RouteError};
     /// assert_eq!(
-    ///     ProxyRoute::parse("/whalepass/battlepass/bp-1", None),
-    ///     Ok(ProxyRoute::WhalepassBattlepass { battlepass_id: "bp-1".into() })
+    ///     ProxyRoute::parse("/whalepass/battlepass/bp-1", Some("includeLevels=true")),
+    ///     Ok(ProxyRoute::WhalepassBattlepass { battlepass_id: "bp-1".into(), include_levels: true })
     /// );
     /// assert_eq!(
     ///     ProxyRoute::parse("/whalepass/players/p/progress", None),
@@ -275,7 +282,14 @@ impl ProxyRoute {
                 })
             }
             ["whalepass", "battlepass", battlepass] => {
-                Ok(ProxyRoute::WhalepassBattlepass { battlepass_id: segment("battlepassId", battlepass)? })
+                let battlepass_id = segment("battlepassId", battlepass)?;
+                let query = Query::parse(query.unwrap_or(""))?;
+                let include_levels = match query.include_levels.as_deref() {
+                    None | Some("false") => false,
+                    Some("true") => true,
+                    Some(_) => return Err(RouteError::NotAFlag("includeLevels")),
+                };
+                Ok(ProxyRoute::WhalepassBattlepass { battlepass_id, include_levels })
             }
             ["giftoin", "users", platform, user, "progress", "collection-challenges"] => {
                 Ok(ProxyRoute::GiftoinCollections {
@@ -299,13 +313,13 @@ impl ProxyRoute {
     ///
     /// ```
     /// use progress_contract::ProxyRoute;
-    /// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "bp-1".into() };
+    /// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "bp-1".into(), include_levels: false };
     /// assert_eq!(route.upstream_segments(), ["battlepass", "bp-1"]);
     /// ```
     pub fn upstream_segments(&self) -> Vec<&str> {
         match self {
             ProxyRoute::WhalepassProgress { player_id, .. } => vec!["players", player_id, "progress"],
-            ProxyRoute::WhalepassBattlepass { battlepass_id } => vec!["battlepass", battlepass_id],
+            ProxyRoute::WhalepassBattlepass { battlepass_id, .. } => vec!["battlepass", battlepass_id],
             ProxyRoute::GiftoinCollections { platform, platform_user_id } => {
                 vec!["users", platform, platform_user_id, "progress", "collection-challenges"]
             }
@@ -323,10 +337,15 @@ impl ProxyRoute {
     ///     player_id: "p".into(), game_id: "g".into(), battlepass_id: Some("bp".into()),
     /// };
     /// assert_eq!(route.upstream_query(), [("gameId", "g")]);
+    /// let season = ProxyRoute::WhalepassBattlepass { battlepass_id: "bp".into(), include_levels: true };
+    /// assert_eq!(season.upstream_query(), [("includeLevels", "true")]);
     /// ```
     pub fn upstream_query(&self) -> Vec<(&'static str, &str)> {
         match self {
             ProxyRoute::WhalepassProgress { game_id, .. } => vec![("gameId", game_id)],
+            // Only `true` is ever sent: `false` is upstream's default, and one spelling per
+            // request keeps one cache entry per request.
+            ProxyRoute::WhalepassBattlepass { include_levels: true, .. } => vec![("includeLevels", "true")],
             _ => Vec::new(),
         }
     }
@@ -354,6 +373,7 @@ impl ProxyRoute {
 struct Query {
     game_id: Option<String>,
     battlepass_id: Option<String>,
+    include_levels: Option<String>,
 }
 
 impl Query {
@@ -364,6 +384,7 @@ impl Query {
             let (name, slot) = match key {
                 "gameId" => ("gameId", &mut query.game_id),
                 "battlepassId" => ("battlepassId", &mut query.battlepass_id),
+                "includeLevels" => ("includeLevels", &mut query.include_levels),
                 _ => continue,
             };
             if slot.is_some() {
@@ -387,7 +408,8 @@ mod tests {
                 game_id: "g".into(),
                 battlepass_id: Some("draft.1".into()),
             },
-            ProxyRoute::WhalepassBattlepass { battlepass_id: "bp".into() },
+            ProxyRoute::WhalepassBattlepass { battlepass_id: "bp".into(), include_levels: false },
+            ProxyRoute::WhalepassBattlepass { battlepass_id: "bp".into(), include_levels: true },
             ProxyRoute::GiftoinCollections { platform: "discord".into(), platform_user_id: "123456789012345678".into() },
             ProxyRoute::GiftoinCollection {
                 platform: "roblox".into(),
@@ -454,5 +476,19 @@ mod tests {
             ProxyRoute::parse("/whalepass/players/p/progress", Some("gameId=")),
             Err(RouteError::Segment { name: "gameId", error: SegmentError::Empty })
         );
+    }
+
+    #[test]
+    fn include_levels_is_a_strict_flag_and_false_is_the_default() {
+        let season = |include_levels| Ok(ProxyRoute::WhalepassBattlepass { battlepass_id: "bp".into(), include_levels });
+        assert_eq!(ProxyRoute::parse("/whalepass/battlepass/bp", None), season(false));
+        assert_eq!(ProxyRoute::parse("/whalepass/battlepass/bp", Some("includeLevels=false")), season(false));
+        assert_eq!(ProxyRoute::parse("/whalepass/battlepass/bp", Some("includeLevels=true")), season(true));
+        for bad in ["includeLevels=1", "includeLevels=", "includeLevels=TRUE", "includeLevels=true&includeLevels=true"] {
+            let err = ProxyRoute::parse("/whalepass/battlepass/bp", Some(bad)).unwrap_err();
+            assert!(err.is_bad_request(), "{bad}: {err}");
+        }
+        // The flag is asked for only as `true`, so both spellings of "no levels" share a cache entry.
+        assert_eq!(ProxyRoute::parse("/whalepass/battlepass/bp", Some("includeLevels=false")).unwrap().path_and_query(), "/whalepass/battlepass/bp");
     }
 }

@@ -116,7 +116,7 @@ impl Player {
             Player::Anyone => return Ok(()),
             Player::Guest(public) => {
                 return match route {
-                    ProxyRoute::WhalepassBattlepass { battlepass_id } if public.allows(battlepass_id) => Ok(()),
+                    ProxyRoute::WhalepassBattlepass { battlepass_id, .. } if public.allows(battlepass_id) => Ok(()),
                     _ => {
                         metrics::token_rejected(TokenError::Missing.reason());
                         Err(ProxyError::Token(TokenError::Missing))

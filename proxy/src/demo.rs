@@ -38,9 +38,12 @@ pub fn answer(route: &ProxyRoute) -> Fetched {
             }
             (StatusCode::OK, progress)
         }
-        ProxyRoute::WhalepassBattlepass { battlepass_id } => {
+        ProxyRoute::WhalepassBattlepass { battlepass_id, include_levels } => {
             let mut battlepass = sample(WHALEPASS_BATTLEPASS);
             battlepass["id"] = json!(battlepass_id);
+            if *include_levels {
+                battlepass["levels"] = season_levels(battlepass_id);
+            }
             battlepass["startDate"] = iso_days_from_now(-20);
             battlepass["endDate"] = iso_days_from_now(40);
             (StatusCode::OK, battlepass)
@@ -100,6 +103,20 @@ fn iso_days_from_now(days: i64) -> Value {
     json!(humantime::format_rfc3339_millis(shifted(days)).to_string())
 }
 
+/// The sample season's tiers, as the definition lists them: the sample progress's levels without
+/// the player's `completed`.
+fn season_levels(battlepass_id: &str) -> Value {
+    let mut progress = sample(WHALEPASS_PROGRESS);
+    let mut levels = progress["battlepassProgress"]["levels"].take();
+    for level in levels.as_array_mut().into_iter().flatten() {
+        if let Some(level) = level.as_object_mut() {
+            level.remove("completed");
+            level.insert("battlepassId".into(), json!(battlepass_id));
+        }
+    }
+    levels
+}
+
 fn sample(text: &str) -> Value {
     serde_json::from_str(text).expect("built-in sample data is valid JSON")
 }
@@ -112,7 +129,8 @@ mod tests {
     fn every_route_has_sample_data() {
         let routes = [
             ProxyRoute::WhalepassProgress { player_id: "p".into(), game_id: "g".into(), battlepass_id: None },
-            ProxyRoute::WhalepassBattlepass { battlepass_id: "bp".into() },
+            ProxyRoute::WhalepassBattlepass { battlepass_id: "bp".into(), include_levels: false },
+            ProxyRoute::WhalepassBattlepass { battlepass_id: "bp".into(), include_levels: true },
             ProxyRoute::GiftoinCollections { platform: "discord".into(), platform_user_id: "1".into() },
             ProxyRoute::GiftoinCollection {
                 platform: "discord".into(),
@@ -137,9 +155,19 @@ mod tests {
         assert!(winter["duration"]["end"]["date"].as_i64().unwrap() > now);
         assert!(winter["timeLeft"].as_i64().unwrap() > 0);
         assert!(programs[1]["duration"]["end"].is_null());
-        let season = body(&ProxyRoute::WhalepassBattlepass { battlepass_id: "bp".into() });
+        let season = body(&ProxyRoute::WhalepassBattlepass { battlepass_id: "bp".into(), include_levels: false });
         let end = season["endDate"].as_str().unwrap();
         assert!(end > humantime::format_rfc3339_millis(SystemTime::now()).to_string().as_str(), "{end}");
+        assert_eq!(season["levels"], json!([]));
+    }
+
+    #[test]
+    fn the_season_with_levels_lists_every_tier_without_a_player_state() {
+        let answer = answer(&ProxyRoute::WhalepassBattlepass { battlepass_id: "bp".into(), include_levels: true });
+        let season: Value = serde_json::from_slice(&answer.body).unwrap();
+        let levels = season["levels"].as_array().unwrap();
+        assert!(levels.len() >= 5);
+        assert!(levels.iter().all(|l| l.get("completed").is_none() && l["battlepassId"] == "bp" && l["freeTierRewards"].is_array()));
     }
 
     #[test]

@@ -60,6 +60,22 @@ async fn battlepass_definition_is_forwarded() {
     let response = stack.proxy.get("/whalepass/battlepass/bp-upstream").await;
     assert_eq!(response.json()["name"], "Tides of the Deep");
     assert_eq!(stack.upstream.requests()[0].path, "/battlepass/bp-upstream");
+    assert_eq!(response.json()["levels"], serde_json::json!([]), "no levels unless asked for");
+}
+
+#[tokio::test]
+async fn the_season_with_its_levels_asks_upstream_for_them_and_a_bad_flag_is_a_400() {
+    let stack = Stack::start().await;
+    let response = stack.proxy.get("/whalepass/battlepass/bp-upstream?includeLevels=true").await;
+    assert_eq!(response.status, 200, "{}", response.body);
+    let levels = response.json()["levels"].as_array().cloned().unwrap_or_default();
+    assert!(!levels.is_empty() && levels.iter().all(|l| l["freeTierRewards"].is_array()), "{}", response.body);
+    let requests = stack.upstream.requests();
+    assert_eq!((requests[0].path.as_str(), requests[0].query.as_deref()), ("/battlepass/bp-upstream", Some("includeLevels=true")));
+    let bad = stack.proxy.get("/whalepass/battlepass/bp-upstream?includeLevels=yes").await;
+    bad.assert_json_error(400, "bad_request");
+    assert!(bad.json()["message"].as_str().unwrap_or_default().contains("includeLevels"), "{}", bad.body);
+    assert_eq!(stack.upstream.requests().len(), 1, "the bad request never went upstream");
 }
 
 #[tokio::test]

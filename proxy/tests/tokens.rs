@@ -214,6 +214,10 @@ async fn public_battle_passes_answer_without_a_token_and_nothing_else_does() {
         assert_eq!(response.status, 200, "{}", response.body);
     }
     assert_eq!(stack.upstream.requests().len(), 1, "the second guest read came from the cache");
+    // The guest view asks for the tiers too: the same public season.
+    let with_levels = stack.proxy.send("GET", "/whalepass/battlepass/bp-public?includeLevels=true", &[]).await;
+    assert_eq!(with_levels.status, 200, "{}", with_levels.body);
+    assert_eq!(stack.upstream.requests().len(), 2);
     // Anything else without a token: the missing token's 401, and no upstream call.
     for target in ["/whalepass/battlepass/bp-private", PROGRESS, COLLECTIONS] {
         let response = stack.proxy.get(target).await;
@@ -224,7 +228,7 @@ async fn public_battle_passes_answer_without_a_token_and_nothing_else_does() {
     // A bad token is refused even on a public season: a guest sends none.
     let bad = stack.proxy.send("GET", "/whalepass/battlepass/bp-public", &[("Authorization", "Bearer not-a-jwt")]).await;
     assert_eq!(bad.status, 401);
-    assert_eq!(stack.upstream.requests().len(), 1, "refused requests never went upstream");
+    assert_eq!(stack.upstream.requests().len(), 2, "refused requests never went upstream");
     // A player's token still reads the public season and their own progress.
     let token = token(&["--sub", "p-42"]).await;
     for target in ["/whalepass/battlepass/bp-public", PROGRESS] {

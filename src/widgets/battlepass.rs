@@ -12,6 +12,7 @@ use leptos::callback::UnsyncCallback;
 use super::events::ProgressEvents;
 use super::polling::keep_fresh;
 use super::remote::{load_on_change, Remote, RemoteStatus};
+use super::sign_in::SignIn;
 use super::styles::inline_styles;
 use super::{image_src, keyed};
 use crate::client::{ProxyClient, ProxyUrl};
@@ -29,6 +30,8 @@ pub enum LevelState {
     Current,
     /// Beyond the current one.
     Locked,
+    /// The season as everyone sees it (the guest view): no player, so no state.
+    Preview,
 }
 
 impl LevelState {
@@ -38,6 +41,7 @@ impl LevelState {
             LevelState::Completed => "completed",
             LevelState::Current => "current",
             LevelState::Locked => "locked",
+            LevelState::Preview => "preview",
         }
     }
 }
@@ -105,14 +109,9 @@ pub struct XpSummary {
 /// Levels sorted by number (levels may arrive unsorted; ones without a number go last, by
 /// threshold), each with its state.
 pub fn level_track(progress: &Progress) -> Vec<LevelStep> {
-    let mut levels = progress.levels.clone();
-    levels.sort_by(|a, b| {
-        let key = |l: &Level| (l.level.is_none(), l.level.unwrap_or(0.0), l.exp_required.unwrap_or(0.0));
-        key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal)
-    });
     let reached = reached_level(progress);
     let mut current_assigned = false;
-    levels
+    sorted(&progress.levels)
         .into_iter()
         .map(|level| {
             let completed = level.completed.unwrap_or_else(|| level.level.is_some_and(|n| n <= reached));
@@ -127,6 +126,30 @@ pub fn level_track(progress: &Progress) -> Vec<LevelStep> {
             LevelStep { level, state }
         })
         .collect()
+}
+
+/// A season's tiers as everyone sees them (the guest view): sorted like [`level_track`], with no
+/// player state, whatever `completed` says.
+///
+/// ```
+/// use progress_widgets::model::whalepass::Level;
+/// use progress_widgets::widgets::battlepass::{season_track, LevelState};
+/// let level = |n: f64| Level { level: Some(n), completed: Some(true), ..Default::default() };
+/// let track = season_track(&[level(2.0), level(1.0)]);
+/// assert_eq!(track.iter().map(|s| (s.level.level, s.state)).collect::<Vec<_>>(),
+///            [(Some(1.0), LevelState::Preview), (Some(2.0), LevelState::Preview)]);
+/// ```
+pub fn season_track(levels: &[Level]) -> Vec<LevelStep> {
+    sorted(levels).into_iter().map(|level| LevelStep { level, state: LevelState::Preview }).collect()
+}
+
+fn sorted(levels: &[Level]) -> Vec<Level> {
+    let mut levels = levels.to_vec();
+    levels.sort_by(|a, b| {
+        let key = |l: &Level| (l.level.is_none(), l.level.unwrap_or(0.0), l.exp_required.unwrap_or(0.0));
+        key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal)
+    });
+    levels
 }
 
 /// The highest level reached: `lastCompletedLevel`, else the highest level marked completed.
@@ -316,7 +339,9 @@ pub(crate) fn date_range(start: Option<String>, end: Option<String>, t: &Labels,
     })
 }
 
-/// A player's battle-pass progress, fetched through the proxy.
+/// A player's battle-pass progress, fetched through the proxy; with no player, the guest view:
+/// the season `battlepass_id` names as everyone sees it (its name, countdown and every tier's
+/// rewards) and a call to action to sign in.
 ///
 /// ```no_run
 /// use leptos::prelude::*;
@@ -331,15 +356,25 @@ pub fn BattlepassProgress(
     /// The proxy's base URL.
     #[prop(into)]
     proxy_url: Signal<ProxyUrl>,
-    /// The game's own id for the player.
-    #[prop(into)]
-    player_id: Signal<String>,
-    /// The Whalepass game id.
-    #[prop(into)]
-    game_id: Signal<String>,
-    /// A specific (e.g. draft) battle pass instead of the game's active one.
+    /// The game's own id for the player; none (or empty) is the guest view. Setting it later
+    /// (after the page's own sign-in) turns the guest view into the player's, keeping the season.
+    #[prop(into, optional)]
+    player_id: MaybeProp<String>,
+    /// The Whalepass game id (required with a player).
+    #[prop(into, optional)]
+    game_id: MaybeProp<String>,
+    /// A specific (e.g. draft) battle pass instead of the game's active one; the season the guest
+    /// view shows.
     #[prop(into, optional)]
     battlepass_id: MaybeProp<String>,
+    /// Where the guest view's call to action leads; none makes it a button that only dispatches
+    /// `progress-sign-in`.
+    #[prop(into, optional)]
+    sign_in_url: MaybeProp<String>,
+    /// Called with the `progress-sign-in` event, after the page's listeners; calling
+    /// `preventDefault()` on it keeps the page where it is.
+    #[prop(optional)]
+    on_sign_in: Option<UnsyncCallback<web_sys::CustomEvent>>,
     /// Seconds between background refreshes; `0` turns them off. Default 60.
     #[prop(into, optional)]
     refresh: MaybeProp<u32>,
@@ -367,14 +402,38 @@ pub fn BattlepassProgress(
     let progress = Remote::<PlayerProgress>::new();
     let season = Remote::<Battlepass>::new();
     let events = StoredValue::new_local(events);
+    let guest = Memo::new(move |_| player_id.with(|p| p.as_deref().is_none_or(|p| p.trim().is_empty())));
+    // The season held (or on its way), and whether with its tiers: what is already there is never
+    // asked for again (a guest who signs in keeps the season on screen).
+    let season_held = StoredValue::new(None::<(String, bool)>);
+    let load_season = move |id: String| {
+        let levels = guest.get_untracked();
+        let mut client = ProxyClient::new(proxy_url.get_untracked()).with_player_token(player_token.get_untracked());
+        // The guest view's loads are its `progress-load` / `progress-error` (detail: the season).
+        if levels {
+            client = client.announcing(events.get_value());
+        }
+        season_held.set_value(Some((id.clone(), levels)));
+        season.load(move |abort| async move { client.battlepass(&id, levels, &abort).await });
+    };
 
     let load = move || {
+        if guest.get_untracked() {
+            if let Some(id) = battlepass_id.get_untracked() {
+                load_season(id);
+            }
+            return;
+        }
         let client = ProxyClient::new(proxy_url.get_untracked())
             .announcing(events.get_value())
             .with_player_token(player_token.get_untracked());
-        let (player, game, selected) = (player_id.get_untracked(), game_id.get_untracked(), battlepass_id.get_untracked());
+        let (player, game, selected) =
+            (player_id.get_untracked().unwrap_or_default(), game_id.get_untracked().unwrap_or_default(), battlepass_id.get_untracked());
         progress.load(move |abort| async move { client.player_progress(&player, &game, selected.as_deref(), &abort).await });
     };
+    // The season is someone else's only when the proxy or the battle pass changes; a player
+    // signing in (or out) keeps it.
+    let season_source = StoredValue::new((proxy_url.get_untracked(), battlepass_id.get_untracked()));
     load_on_change(
         move || {
             proxy_url.track();
@@ -385,7 +444,12 @@ pub fn BattlepassProgress(
         },
         move || {
             progress.clear();
-            season.clear();
+            let source = (proxy_url.get_untracked(), battlepass_id.get_untracked());
+            if season_source.get_value() != source {
+                season_source.set_value(source);
+                season.clear();
+                season_held.set_value(None);
+            }
         },
         load,
     );
@@ -393,7 +457,8 @@ pub fn BattlepassProgress(
     // Background refreshes keep what is shown (a failure only adds a notice).
     keep_fresh(refresh, refresh_now, load);
 
-    // The season's name and dates come from the battle pass definition, fetched once per id.
+    // The season's name and dates come from the battle pass definition, fetched once per id (the
+    // guest view's with its tiers).
     let season_id = Memo::new(move |_| {
         progress
             .data
@@ -401,9 +466,17 @@ pub fn BattlepassProgress(
             .or_else(|| battlepass_id.get())
     });
     Effect::new(move |_| {
-        if let Some(id) = season_id.get() {
-            let client = ProxyClient::new(proxy_url.get_untracked()).with_player_token(player_token.get_untracked());
-            season.load(move |abort| async move { client.battlepass(&id, &abort).await });
+        let Some(id) = season_id.get() else { return };
+        let levels = guest.get();
+        match season_held.get_value() {
+            Some((held, with_levels)) if held == id && (with_levels || !levels) => {}
+            held => {
+                // Another season: its name must not show over this one's progress meanwhile.
+                if held.is_some_and(|(held, _)| held != id) {
+                    season.clear();
+                }
+                load_season(id);
+            }
         }
     });
 
@@ -424,7 +497,15 @@ pub fn BattlepassProgress(
         };
         (xp.level, text)
     });
-    let track = Memo::new(move |previous| keyed(level_track(&bp()), |step| step.level.id.clone(), previous));
+    // The player's track; until their progress is there (the guest view, or a guest who just
+    // signed in), the season's tiers as everyone sees them.
+    let track = Memo::new(move |previous| {
+        let steps = match progress.has_data() {
+            true => level_track(&bp()),
+            false => season.data.with(|s| s.as_ref().map(|s| season_track(&s.levels)).unwrap_or_default()),
+        };
+        keyed(steps, |step| step.level.id.clone(), previous)
+    });
     // Each challenge with its state now; every group below keys its own list from this.
     let challenges = Memo::new(move |_| {
         let now = js_sys::Date::now() as i64;
@@ -500,13 +581,14 @@ pub fn BattlepassProgress(
                 view! {
                     <Header progress season />
                     <p class="pw-sr" role="status">{move || announcement.with(|(_, text)| text.clone())}</p>
-                    <RemoteStatus
-                        has_data=Signal::derive(move || progress.has_data())
-                        loading=progress.loading
-                        error=progress.error
-                        retry=UnsyncCallback::new(move |_| load())
-                        loading_label=Label::LoadingBattlePass
-                    />
+                    // The guest view's state is the season's; the player's, their progress's.
+                    {move || {
+                        let remote = if guest.get() { season.state() } else { progress.state() };
+                        view! { <RemoteStatus remote retry=UnsyncCallback::new(move |_| load()) loading_label=Label::LoadingBattlePass /> }
+                    }}
+                    <Show when=move || guest.get()>
+                        <SignIn url=sign_in_url on_sign_in />
+                    </Show>
                     {move || xp.get().map(|xp| view! { <XpBar xp /> })}
                     {move || next.get().map(|next| view! { <NextRewardLine next /> })}
                     <Show when=is_empty>
@@ -731,10 +813,12 @@ fn LevelItem(step: LevelStep) -> impl IntoView {
     let t = expect_context::<Labels>();
     let number = level.level.map(|n| locale.number(n)).unwrap_or_else(|| "?".into());
     let inactive = level.active == Some(false);
-    let (path, label) = match state {
-        LevelState::Completed => (icon::CHECK, Label::Reached),
-        LevelState::Current => (icon::CURRENT, Label::InProgress),
-        LevelState::Locked => (icon::LOCK, Label::Locked),
+    // The guest view's tiers have no state to show.
+    let shown_state = match state {
+        LevelState::Completed => Some((icon::CHECK, Label::Reached)),
+        LevelState::Current => Some((icon::CURRENT, Label::InProgress)),
+        LevelState::Locked => Some((icon::LOCK, Label::Locked)),
+        LevelState::Preview => None,
     };
     // "Level 3" for screen readers, the bare number in the node: split around the number.
     let level_text = t.fill(Label::Level, &[("level", "\u{0}")]);
@@ -748,7 +832,7 @@ fn LevelItem(step: LevelStep) -> impl IntoView {
         >
             <div class="pw-node">
                 <span class="pw-level-number"><span class="pw-sr">{before.to_owned()}</span>{number}<span class="pw-sr">{after.to_owned()}</span></span>
-                <span class="pw-level-state">{icon(path)}{t.get(label)}</span>
+                {shown_state.map(|(path, label)| view! { <span class="pw-level-state">{icon(path)}{t.get(label)}</span> })}
                 {level.exp_required.map(|xp| view! { <span class="pw-level-xp">{t.fill(Label::Xp, &[("xp", &locale.number(xp))])}</span> })}
                 {inactive.then(|| view! { <span class="pw-badge">{t.get(Label::Inactive)}</span> })}
             </div>

@@ -11,6 +11,7 @@ use leptos::callback::UnsyncCallback;
 use super::events::ProgressEvents;
 use super::polling::keep_fresh;
 use super::remote::{load_on_change, Remote, RemoteStatus};
+use super::sign_in::SignIn;
 use super::styles::inline_styles;
 use super::{image_src, keyed};
 use crate::client::{ProxyClient, ProxyUrl};
@@ -176,11 +177,12 @@ pub fn CollectionProgress(
     #[prop(into)]
     proxy_url: Signal<ProxyUrl>,
     /// The platform, e.g. `discord` or `roblox`.
-    #[prop(into)]
-    platform: Signal<String>,
-    /// The user's id on that platform.
-    #[prop(into)]
-    platform_user_id: Signal<String>,
+    #[prop(into, optional)]
+    platform: MaybeProp<String>,
+    /// The user's id on that platform; none (or empty) is the guest view: only the call to action
+    /// to sign in.
+    #[prop(into, optional)]
+    platform_user_id: MaybeProp<String>,
     /// Show only this program.
     #[prop(into, optional)]
     program_id: MaybeProp<String>,
@@ -196,6 +198,13 @@ pub fn CollectionProgress(
     /// Replacements for any of the built-in labels, by name.
     #[prop(into, optional)]
     labels: MaybeProp<LabelOverrides>,
+    /// Where the guest view's call to action leads; none makes it a button that only dispatches
+    /// `progress-sign-in`.
+    #[prop(into, optional)]
+    sign_in_url: MaybeProp<String>,
+    /// Called with the `progress-sign-in` event, after the page's listeners.
+    #[prop(optional)]
+    on_sign_in: Option<UnsyncCallback<web_sys::CustomEvent>>,
     /// Where to dispatch `progress-load` and `progress-error`.
     #[prop(optional)]
     events: Option<ProgressEvents>,
@@ -205,12 +214,18 @@ pub fn CollectionProgress(
 ) -> impl IntoView {
     let programs = Remote::<Vec<Program>>::new();
     let events = StoredValue::new_local(events);
+    // No user: nothing to fetch (no program definition is public), only the call to action.
+    let guest = Memo::new(move |_| platform_user_id.with(|u| u.as_deref().is_none_or(|u| u.trim().is_empty())));
 
     let load = move || {
+        if guest.get_untracked() {
+            return;
+        }
         let client = ProxyClient::new(proxy_url.get_untracked())
             .announcing(events.get_value())
             .with_player_token(player_token.get_untracked());
-        let (platform, user, program) = (platform.get_untracked(), platform_user_id.get_untracked(), program_id.get_untracked());
+        let (platform, user, program) =
+            (platform.get_untracked().unwrap_or_default(), platform_user_id.get_untracked().unwrap_or_default(), program_id.get_untracked());
         programs.load(move |abort| async move {
             match program {
                 Some(program) => client.collection(&platform, &user, &program, &abort).await.map(|p| vec![p]),
@@ -252,10 +267,11 @@ pub fn CollectionProgress(
                 provide_context(locale);
                 provide_context(t.clone());
                 view! {
+                    <Show when=move || guest.get()>
+                        <SignIn url=sign_in_url on_sign_in />
+                    </Show>
                     <RemoteStatus
-                        has_data=Signal::derive(move || programs.has_data())
-                        loading=programs.loading
-                        error=programs.error
+                        remote=programs.state()
                         retry=UnsyncCallback::new(move |_| load())
                         loading_label=Label::LoadingCollections
                     />

@@ -7,6 +7,7 @@ pub mod events;
 pub mod polling;
 pub mod qr;
 pub mod remote;
+pub mod sign_in;
 pub mod styles;
 
 pub use battlepass::BattlepassProgress;

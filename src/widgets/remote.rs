@@ -116,6 +116,23 @@ impl<T: Send + Sync + 'static> Remote<T> {
     pub fn has_data(&self) -> bool {
         self.data.with(Option::is_some)
     }
+
+    /// What [`RemoteStatus`] shows of it.
+    pub fn state(&self) -> RemoteState {
+        let data = self.data;
+        RemoteState { has_data: Signal::derive(move || data.with(Option::is_some)), loading: self.loading.into(), error: self.error }
+    }
+}
+
+/// A [`Remote`]'s state, whatever it holds: what [`RemoteStatus`] shows.
+#[derive(Clone, Copy)]
+pub struct RemoteState {
+    /// Whether data is on screen.
+    pub has_data: Signal<bool>,
+    /// Whether a request is out.
+    pub loading: Signal<bool>,
+    /// The last failure; the notice's close button clears it.
+    pub error: RwSignal<Option<ClientError>>,
 }
 
 /// Loads now, and again whenever an input that `inputs` reads changes. A change first calls
@@ -145,19 +162,14 @@ pub fn load_on_change(inputs: impl Fn() + 'static, forget: impl Fn() + 'static, 
 /// shown, a failure only adds a small notice above it.
 #[component]
 pub fn RemoteStatus(
-    /// Whether data is on screen.
-    #[prop(into)]
-    has_data: Signal<bool>,
-    /// Whether a request is out.
-    #[prop(into)]
-    loading: Signal<bool>,
-    /// The last failure; the notice's close button clears it.
-    error: RwSignal<Option<ClientError>>,
+    /// The remote value's state ([`Remote::state`]).
+    remote: RemoteState,
     /// Asks again.
     retry: UnsyncCallback<()>,
     /// The loading line ("Loading battle pass…").
     loading_label: Label,
 ) -> impl IntoView {
+    let RemoteState { has_data, loading, error } = remote;
     let t = expect_context::<Labels>();
     // The words, kept where every part of the view (each a `Fn` closure) can read them.
     let words = StoredValue::new((t.clone(), [Label::CouldNotRefresh, Label::Retry, Label::Dismiss].map(|l| t.get(l))));

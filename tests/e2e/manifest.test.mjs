@@ -71,11 +71,15 @@ test("the running elements observe, render and style exactly what the manifest l
     const widgets = {
       // The compact layout shows the next reward; the full one, the track.
       "battlepass-progress": [make("battlepass-progress", { "player-id": "p-1", "game-id": "g" }), make("battlepass-progress", { "player-id": "status-500", "game-id": "g" }),
-        make("battlepass-progress", { "player-id": "p-1", "game-id": "g", layout: "compact" })],
+        make("battlepass-progress", { "player-id": "p-1", "game-id": "g", layout: "compact" }),
+        // The guest view: the season's tiers and the call to action.
+        make("battlepass-progress", { "battlepass-id": "bp-1" })],
       "collection-progress": [make("collection-progress", { platform: "discord", "platform-user-id": "1" }), make("collection-progress", { platform: "discord", "platform-user-id": "status-500" }),
         make("collection-progress", { platform: "discord", "platform-user-id": "1", "program-id": "program_winter-qr" })],
     };
     await Promise.all(Object.values(widgets).flat().map(settled));
+    // A collection guest view asks for nothing (so it announces nothing): only the call to action.
+    widgets["collection-progress"].push(make("collection-progress", { "sign-in-url": "/login" }));
     await new Promise((resolve) => setTimeout(resolve, 100));
     const result = {};
     for (const [tag, els] of Object.entries(widgets)) {

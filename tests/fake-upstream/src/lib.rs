@@ -25,6 +25,7 @@
 //! | `long-names` | level 1's reward, the first challenge and the first card named with 300 unbroken letters |
 //! | `levels-N` | N levels (up to 10,000), each with a free and a premium reward (for render timing) |
 //! | `level-up-after-first` | the normal answer the first time; then level 4 is completed (3,100 XP) |
+//! | battle pass `?includeLevels=true` | the definition with the progress fixture's levels (no `completed`) |
 //! | program `{id}-qr` (Giftoin) | program `{id}` with its reward's `viewType` set to `QR` |
 //! | `edited-after-first` | the normal answer the first time; then level 1 needs 100 XP and its reward is "Copper Coin Pouch", challenge 1 is "Catch 7 rare fish", the first card is "Clown Loach" |
 //!
@@ -368,8 +369,21 @@ async fn whalepass_progress(
     answer(&fake, Service::Whalepass, &uri, &headers, &player, body).await
 }
 
+/// A season's definition; with `includeLevels=true` (and only then, as documented) its levels:
+/// the progress fixture's, without the player's `completed`.
 async fn whalepass_battlepass(State(fake): State<Fake>, Path(id): Path<String>, uri: Uri, headers: HeaderMap) -> Response {
-    let body = fill(WHALEPASS_BATTLEPASS, &[("battlepassId", &id)]);
+    let mut body = fill(WHALEPASS_BATTLEPASS, &[("battlepassId", &id)]);
+    if uri.query().is_some_and(|q| q.split('&').any(|pair| pair == "includeLevels=true")) {
+        let progress: Value = serde_json::from_str(&fill(WHALEPASS_PROGRESS, &[("playerId", "-"), ("gameId", "g-1")])).unwrap();
+        let mut levels = progress["battlepassProgress"]["levels"].clone();
+        for level in levels.as_array_mut().unwrap() {
+            level.as_object_mut().unwrap().remove("completed");
+            level["battlepassId"] = json!(id);
+        }
+        let mut season: Value = serde_json::from_str(&body).unwrap();
+        season["levels"] = levels;
+        body = season.to_string();
+    }
     answer(&fake, Service::Whalepass, &uri, &headers, &id, body).await
 }
 
