@@ -265,7 +265,7 @@ fn thrown_message(result: Result<progress_widgets::embed::WidgetHandle, JsError>
 async fn mount_functions_throw_errors_naming_the_bad_option() {
     let root = container();
     let message = thrown_message(mount_battlepass(root.clone().into(), options(&[("proxyUrl", "/p"), ("gameId", "g")])));
-    assert_eq!(message, "mountBattlepass: option `playerId` is required");
+    assert_eq!(message, "mountBattlepass: option `playerId` is required (or `battlepassId` alone, for the guest view)");
     let message = thrown_message(mount_battlepass(root.clone().into(), options(&[("playerId", "p"), ("gameId", "g")])));
     assert!(message.contains("`proxyUrl`"), "{message}");
     let message = thrown_message(mount_battlepass(
