@@ -12,6 +12,9 @@ const PLAYERS = {
   "rival-player": { playerId: "rival-player", gft: "discord:987654321098765432" },
 };
 
+/** The sample data's season, which the guest view shows. */
+const DEMO_SEASON = "bp-frostfall";
+
 const elements = () => document.querySelectorAll("battlepass-progress, collection-progress");
 
 /** Whether the proxy serving this page asks for player tokens (a live proxy may not). */
@@ -23,9 +26,20 @@ async function tokensRequired() {
   }
 }
 
-/** Signs `player` in: a token from the stand-in backend on every element, then their ids. */
+/** Signs `player` in: a token from the stand-in backend on every element, then their ids. An
+ * empty name signs out: every widget turns into its guest view (the season, and a call to action). */
 async function signIn(name, withToken) {
   const player = PLAYERS[name];
+  const battlepass = document.querySelector("battlepass-progress");
+  if (!player) {
+    for (const element of elements()) {
+      for (const name of ["player-token", "player-id", "platform-user-id"]) element.removeAttribute(name);
+    }
+    // A guest has no progress to name the season: the page names it (the demo's sample season).
+    battlepass.setAttribute("battlepass-id", DEMO_SEASON);
+    return;
+  }
+  battlepass.removeAttribute("battlepass-id");
   const [platform, platformUserId] = player.gft.split(":");
   if (withToken) {
     const query = new URLSearchParams({ sub: player.playerId, gft: player.gft });
@@ -53,6 +67,14 @@ document.getElementById("theme").addEventListener("change", (event) => {
 });
 
 document.getElementById("player").addEventListener("change", (event) => signIn(event.target.value, withToken));
+
+// Signed out, the call to action stands in for the page's own login: it signs the demo player in.
+document.addEventListener("progress-sign-in", (event) => {
+  event.preventDefault();
+  const picker = document.getElementById("player");
+  picker.value = "demo-player";
+  signIn(picker.value, withToken);
+});
 
 // Every label follows the locale: English, French and German are built in.
 document.getElementById("locale").addEventListener("change", (event) => {

@@ -135,7 +135,9 @@ pub fn router(config: &Config, tokens: Option<Arc<PlayerTokens>>, metrics: Optio
         false => api,
     };
     let api = match config.demo {
-        true => api.route("/demo/token", get_only(on(MethodFilter::GET, demo_token))),
+        true => api
+            .route("/demo/token", get_only(on(MethodFilter::GET, demo_token)))
+            .route("/demo/img/{name}", get_only(on(MethodFilter::GET, demo_picture))),
         false => api,
     };
     let api = api.with_state(state);
@@ -241,6 +243,13 @@ async fn demo_token(
     let mut response = axum::Json(serde_json::json!({ "token": token, "expiresIn": 900 })).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+/// The sample data's pictures, in demo mode.
+async fn demo_picture(axum::extract::Path(name): axum::extract::Path<String>) -> Result<Response, ProxyError> {
+    let svg = demo::picture(&name).ok_or(ProxyError::NotFound)?;
+    let headers = [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")];
+    Ok((headers, svg).into_response())
 }
 
 /// Refuses browser requests from origins outside the allowlist before they cost anything.

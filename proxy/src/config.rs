@@ -209,6 +209,36 @@ pub enum Command {
         #[arg(long, default_value = "15m", value_parser = duration)]
         ttl: Duration,
     },
+    /// Print every setting as JSON (variable, flag, default, section, help): the same definitions
+    /// as `--help`, for the documentation site's settings table.
+    Settings,
+}
+
+/// Every setting of [`Config`] as a JSON array, read from the same clap definitions as `--help`,
+/// so a generated table cannot drift from the binary.
+///
+/// ```text
+/// $ progress-proxy settings
+/// [{"variable": "PROXY_CONFIG", "flag": "--config", "default": null, "section": "General", "help": "A TOML file…"}, …]
+/// ```
+pub fn settings_json() -> String {
+    let command = Config::command();
+    let settings: Vec<serde_json::Value> = command
+        .get_arguments()
+        .filter(|arg| arg.get_env().is_some())
+        .map(|arg| {
+            let text = |s: Option<&clap::builder::StyledStr>| s.map(|s| s.to_string()).unwrap_or_default();
+            let defaults: Vec<String> = arg.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
+            serde_json::json!({
+                "variable": arg.get_env().map(|e| e.to_string_lossy().into_owned()),
+                "flag": arg.get_long().map(|l| format!("--{l}")),
+                "default": (!defaults.is_empty()).then(|| defaults.join(",")),
+                "section": arg.get_help_heading().unwrap_or("General"),
+                "help": if arg.get_long_help().is_some() { text(arg.get_long_help()) } else { text(arg.get_help()) },
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&settings).expect("settings serialise")
 }
 
 fn duration(raw: &str) -> Result<Duration, String> {

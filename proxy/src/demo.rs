@@ -17,6 +17,33 @@ const WHALEPASS_PROGRESS: &str = include_str!("../demo/whalepass-progress.json")
 const WHALEPASS_BATTLEPASS: &str = include_str!("../demo/whalepass-battlepass.json");
 const GIFTOIN_PROGRAMS: &str = include_str!("../demo/giftoin-programs.json");
 
+/// A picture the sample data names (`/demo/img/coin.svg`), or `None`. They are built in, like
+/// the data, so any page the demo proxy serves (the demo, the docs site from a sub-folder)
+/// shows them without carrying copies.
+///
+/// ```ignore
+/// assert!(picture("coin.svg").is_some() && picture("../Cargo.toml").is_none());
+/// ```
+pub fn picture(name: &str) -> Option<&'static [u8]> {
+    Some(match name {
+        "badge.svg" => include_bytes!("../../www/img/badge.svg"),
+        "banner.svg" => include_bytes!("../../www/img/banner.svg"),
+        "boost.svg" => include_bytes!("../../www/img/boost.svg"),
+        "card-common.svg" => include_bytes!("../../www/img/card-common.svg"),
+        "card-epic.svg" => include_bytes!("../../www/img/card-epic.svg"),
+        "card-legendary.svg" => include_bytes!("../../www/img/card-legendary.svg"),
+        "card-rare.svg" => include_bytes!("../../www/img/card-rare.svg"),
+        "card-uncommon.svg" => include_bytes!("../../www/img/card-uncommon.svg"),
+        "chest.svg" => include_bytes!("../../www/img/chest.svg"),
+        "coin.svg" => include_bytes!("../../www/img/coin.svg"),
+        "gem.svg" => include_bytes!("../../www/img/gem.svg"),
+        "program-heroes.svg" => include_bytes!("../../www/img/program-heroes.svg"),
+        "program-winter.svg" => include_bytes!("../../www/img/program-winter.svg"),
+        "skin.svg" => include_bytes!("../../www/img/skin.svg"),
+        _ => return None,
+    })
+}
+
 /// The header that marks a sample-data answer.
 pub const MODE_HEADER: HeaderName = HeaderName::from_static("x-progress-proxy-mode");
 
@@ -178,5 +205,16 @@ mod tests {
             program_id: "nope".into(),
         };
         assert_eq!(answer(&route).status, StatusCode::NOT_FOUND);
+    }
+
+    #[test]
+    fn every_picture_the_sample_data_names_is_built_in() {
+        let data = [WHALEPASS_PROGRESS, WHALEPASS_BATTLEPASS, GIFTOIN_PROGRAMS].concat();
+        let named: Vec<&str> = data.split("\"/demo/img/").skip(1).map(|rest| rest.split('"').next().unwrap()).collect();
+        assert!(named.len() > 10, "{named:?}");
+        for name in named {
+            assert!(picture(name).is_some(), "{name} is named but not built in");
+        }
+        assert_eq!(picture("../Cargo.toml"), None);
     }
 }

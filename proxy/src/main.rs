@@ -71,8 +71,16 @@ fn main() -> std::process::ExitCode {
             }
         };
     }
+    if let Some(Command::Settings) = &config.command {
+        println!("{}", config::settings_json());
+        return std::process::ExitCode::SUCCESS;
+    }
     if config.demo && !config.tokens_on() {
         config.player_token_secret = Some(Secret::random());
+    }
+    // The demo's season is for everyone: the guest view (and the docs site) reads it with no token.
+    if config.demo && config.public_battlepass_ids.is_none() {
+        config.public_battlepass_ids = Some("*".into());
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
     match runtime.block_on(run(config)) {

@@ -15,7 +15,9 @@ use crate::labels::{Label, Labels};
 /// reaches the custom element and the page), cancelable, with `detail: {url}` (`null` without
 /// one). `on_sign_in` runs after the page's listeners, with the same event. When anyone calls
 /// `preventDefault()` (a page with its own login dialog), nothing else happens; otherwise the link
-/// is followed. The button does nothing more than the event.
+/// is followed. The button does nothing more than the event. The event is dispatched from a
+/// microtask, so a listener may sign the player in on the spot (which replaces this view). A
+/// middle or modified click on the link opens it as the browser would, without the event.
 ///
 /// ```no_run
 /// use leptos::prelude::*;
@@ -37,23 +39,34 @@ pub fn SignIn(
     let text = expect_context::<Labels>().get(Label::SignInToTrack);
     let container = NodeRef::<leptos::html::P>::new();
     let activate = move |click: leptos::ev::MouseEvent| {
+        // A middle click or a modified one (new tab, new window) is the browser's own business.
+        if click.button() != 0 || click.ctrl_key() || click.meta_key() || click.shift_key() || click.alt_key() {
+            return;
+        }
+        // The link is followed below, once the page has had its say.
+        click.prevent_default();
         let Some(from) = container.get_untracked() else { return };
-        let init = CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_composed(true);
-        init.set_cancelable(true);
-        let detail = js_sys::Object::new();
-        let target = url.get_untracked().map_or(JsValue::NULL, JsValue::from);
-        let _ = js_sys::Reflect::set(&detail, &"url".into(), &target);
-        init.set_detail(&detail);
-        let Ok(event) = CustomEvent::new_with_event_init_dict("progress-sign-in", &init) else { return };
-        let _ = from.dispatch_event(&event);
-        if let Some(on_sign_in) = on_sign_in {
-            on_sign_in.run(event.clone());
-        }
-        if event.default_prevented() {
-            click.prevent_default();
-        }
+        let target = url.get_untracked();
+        // The page's listeners usually sign the player in at once, which replaces this very view
+        // (and its click handler): they run from a microtask, off this handler's stack.
+        leptos::task::spawn_local(async move {
+            let init = CustomEventInit::new();
+            init.set_bubbles(true);
+            init.set_composed(true);
+            init.set_cancelable(true);
+            let detail = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&detail, &"url".into(), &target.as_deref().map_or(JsValue::NULL, JsValue::from));
+            init.set_detail(&detail);
+            let Ok(event) = CustomEvent::new_with_event_init_dict("progress-sign-in", &init) else { return };
+            let _ = from.dispatch_event(&event);
+            // Unless a listener has already replaced the widget (and so disposed the callback).
+            if let Some(on_sign_in) = on_sign_in {
+                on_sign_in.try_run(event.clone());
+            }
+            if let (false, Some(href)) = (event.default_prevented(), target) {
+                let _ = window().location().assign(&href);
+            }
+        });
     };
     view! {
         <p class="pw-sign-in" node_ref=container>

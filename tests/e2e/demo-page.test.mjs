@@ -120,6 +120,16 @@ test("cargo xtask demo's configuration: demo mode with player tokens on shows th
   await page.selectOption("#layout", "full");
   await page.locator("#battlepass .pw-levels").waitFor();
   await page.screenshot({ path: join(ROOT, "target/e2e/demo-sample.png"), fullPage: true });
+  // Signed out: the season for everyone (read without a token, the demo's ids being public) and
+  // the call to action, which the page answers by signing the demo player back in.
+  await page.selectOption("#player", "");
+  await page.locator("#battlepass [part~='sign-in']").waitFor();
+  await page.locator("#battlepass [part~='preview']").first().waitFor();
+  assert.equal(await page.locator("#battlepass [part~='error']").count(), 0);
+  assert.equal(await page.locator("#collections [part~='sign-in']").count(), 1);
+  await page.locator("#battlepass [part~='sign-in']").click();
+  await page.waitForFunction(() => document.querySelector("#battlepass").shadowRoot.textContent.includes("Player demo-player"));
+  assert.equal(await page.locator("#player").inputValue(), "demo-player");
   assert.deepEqual(errors, []);
 });
 

@@ -125,6 +125,28 @@ test("signing in turns the guest view into the player's: one season request in a
   await page.close();
 });
 
+test("a listener that signs the player in on the spot turns the view into the player's, with no error", async () => {
+  const { page, errors } = await pageWith(
+    `<battlepass-progress proxy-url="/" battlepass-id="${SEASON}" refresh-interval="0"></battlepass-progress>`,
+    "battlepass-progress [part=sign-in]",
+  );
+  await page.evaluate(() => {
+    // The page's login is already known (a session cookie, say): it signs in inside the listener.
+    document.addEventListener("progress-sign-in", (event) => {
+      event.preventDefault();
+      const element = event.target;
+      element.removeAttribute("battlepass-id");
+      element.setAttribute("game-id", "g-1");
+      element.setAttribute("player-id", "p-42");
+    });
+  });
+  await page.locator("battlepass-progress [part=sign-in]").click();
+  await page.locator("battlepass-progress .pw-xp").waitFor();
+  assert.equal(await page.locator("battlepass-progress [part~=error]").count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("the mount API: battlepassId alone, signInUrl, and onSignIn called with the event after the page's listeners", async () => {
   const { page } = await pageWith("", null);
   const result = await page.evaluate(async () => {
@@ -142,6 +164,8 @@ test("the mount API: battlepassId alone, signInUrl, and onSignIn called with the
       look();
     });
     link.click();
+    // The event is dispatched from a microtask, after the click handler has returned.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     let bad;
     try {
       mountBattlepass(document.createElement("div"), { proxyUrl: "/", battlepassId: "x", signInUrl: "javascript:alert(1)" });

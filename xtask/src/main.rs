@@ -7,6 +7,8 @@
 //! - `size`: print the package's size over the wire (raw, gzip, brotli).
 //! - `bench`: the package's size, then first data paint of each widget against a plain JavaScript
 //!   render of the same answer, in headless Chromium (desktop and a throttled phone, cold and warm).
+//! - `docs [--serve] [--proxy-url URL]`: the documentation site in `target/docs/` (with `--serve`,
+//!   served with the demo proxy behind its live examples).
 //! - `bench-render`: mount → rendered time of a 10,000-level answer in headless Chromium.
 //! - `bench-proxy [--replicas N]`: progress-proxy against nginx under the same load (req/s, p99,
 //!   CPU, RSS); with `--replicas`, N replicas sharing Redis behind nginx against one.
@@ -14,6 +16,7 @@
 //! Only the standard library: this crate is compiled on every fresh machine before anything else.
 
 mod bench;
+mod docs;
 mod replicas;
 mod setup;
 mod tasks;
@@ -38,8 +41,12 @@ fn main() -> ExitCode {
         Some("bench-proxy") => bench::bench_proxy(replicas),
         Some("bench") => tasks::bench(),
         Some("bench-render") => tasks::bench_render(),
+        Some("docs") => {
+            let proxy_url = args.iter().position(|a| a == "--proxy-url").and_then(|i| args.get(i + 1)).map_or("", String::as_str);
+            docs::docs(args.iter().any(|a| a == "--serve"), proxy_url)
+        }
         _ => {
-            eprintln!("usage: cargo xtask <demo [--replicas N] | test | build | size | bench | bench-proxy [--replicas N] | bench-render>");
+            eprintln!("usage: cargo xtask <demo [--replicas N] | test | build | size | bench | bench-proxy [--replicas N] | bench-render | docs [--serve] [--proxy-url URL]>");
             return ExitCode::from(2);
         }
     };

@@ -344,9 +344,11 @@ pub fn test() -> Result {
         eprintln!("\n== end to end: the demo page through the real proxy in headless Chromium ==");
         build()?;
         let site = demo_site()?;
+        let docs = crate::docs::build(false, "")?;
         tally.run(
             Command::new("node")
                 .args(["--test", "--test-reporter=spec", "--test-concurrency=1", "tests/e2e/"])
+                .env("PW_DOCS_DIR", &docs)
                 .env("PW_CHROMIUM", &chromium)
                 .env("PW_PROXY_BIN", root().join("target/debug/progress-proxy"))
                 .env("PW_FAKE_UPSTREAM_BIN", root().join("target/debug/fake-upstream"))
