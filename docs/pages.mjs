@@ -22,9 +22,9 @@ export function gettingStarted(functions) {
     ${code(`import "progress-widgets"; // defines <battlepass-progress> and <collection-progress>
 import { configure, mountBattlepass } from "progress-widgets";
 
-configure({ proxyUrl: "/progress-proxy" });
-const widget = mountBattlepass(document.querySelector("#battlepass"), { playerId: "p-42", gameId: "g-1" });
-// later: widget.update({ playerId: "p-43", gameId: "g-1" }); widget.unmount();`, { language: "js" })}
+configure({ theme: "auto" }); // page-wide defaults for every element
+const widget = mountBattlepass(document.querySelector("#battlepass"), { proxyUrl: "/progress-proxy", playerId: "p-42", gameId: "g-1" });
+// later: widget.update({ proxyUrl: "/progress-proxy", playerId: "p-43", gameId: "g-1" }); widget.unmount();`, { language: "js" })}
     <p>The package also exports:</p>
     <ul>${functions.map((f) => `<li><code>${escape(f.name)}()</code>: ${inline(f.description)}</li>`).join("")}</ul>
     <p>TypeScript types and <code>custom-elements.json</code> ship with it. Importing it is safe during

@@ -223,7 +223,7 @@ pub enum Command {
 /// ```
 pub fn settings_json() -> String {
     let command = Config::command();
-    let settings: Vec<serde_json::Value> = command
+    let settings = command
         .get_arguments()
         .filter(|arg| arg.get_env().is_some())
         .map(|arg| {
@@ -237,7 +237,16 @@ pub fn settings_json() -> String {
                 "help": if arg.get_long_help().is_some() { text(arg.get_long_help()) } else { text(arg.get_help()) },
             })
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // `--help`'s order: sections as they first appear, each with its settings in declaration order.
+    let sections: Vec<serde_json::Value> = settings.iter().map(|s| s["section"].clone()).fold(Vec::new(), |mut seen, section| {
+        if !seen.contains(&section) {
+            seen.push(section);
+        }
+        seen
+    });
+    let mut settings = settings;
+    settings.sort_by_key(|s| sections.iter().position(|section| *section == s["section"]));
     serde_json::to_string_pretty(&settings).expect("settings serialise")
 }
 

@@ -361,3 +361,26 @@ async fn help_lists_every_setting_with_its_variable() {
         assert!(readme.contains(&format!("| `{name}` |")), "README's settings table lacks {name}");
     }
 }
+
+/// The docs site's settings table comes from `progress-proxy settings`: the same settings as
+/// `--help`, in its order, with their flags, defaults and help.
+#[test]
+fn settings_prints_what_help_lists_as_json() {
+    let run = |arg: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_progress-proxy")).arg(arg).env_clear().output().unwrap();
+        assert!(output.status.success(), "{arg}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let help = run("--help");
+    let settings: Vec<serde_json::Value> = serde_json::from_str(&run("settings")).unwrap();
+    let in_help: Vec<&str> = help.split("[env: ").skip(1).filter_map(|rest| rest.split(['=', ']']).next()).collect();
+    let listed: Vec<&str> = settings.iter().map(|s| s["variable"].as_str().unwrap()).collect();
+    assert_eq!(listed, in_help);
+    let listen = settings.iter().find(|s| s["variable"] == "PROXY_LISTEN").unwrap();
+    assert_eq!((listen["flag"].as_str(), listen["default"].as_str(), listen["section"].as_str()), (Some("--listen"), Some("127.0.0.1:8080"), Some("Server")));
+    let public = settings.iter().find(|s| s["variable"] == "PUBLIC_BATTLEPASS_IDS").unwrap();
+    assert!(public["help"].as_str().unwrap().contains("without a player token"), "{public}");
+    // A secret's value never appears, even when the environment sets it.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_progress-proxy")).arg("settings").env("WHALEPASS_API_KEY", "wp-SECRET-settings").output().unwrap();
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("wp-SECRET-settings"));
+}

@@ -345,10 +345,12 @@ pub fn test() -> Result {
         build()?;
         let site = demo_site()?;
         let docs = crate::docs::build(false, "")?;
+        let leptos_app = crate::docs::leptos_app()?;
         tally.run(
             Command::new("node")
                 .args(["--test", "--test-reporter=spec", "--test-concurrency=1", "tests/e2e/"])
                 .env("PW_DOCS_DIR", &docs)
+                .env("PW_LEPTOS_APP_DIR", &leptos_app)
                 .env("PW_CHROMIUM", &chromium)
                 .env("PW_PROXY_BIN", root().join("target/debug/progress-proxy"))
                 .env("PW_FAKE_UPSTREAM_BIN", root().join("target/debug/fake-upstream"))
