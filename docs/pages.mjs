@@ -57,17 +57,15 @@ const widget = mountBattlepass(document.querySelector("#battlepass"), { proxyUrl
     <code>cargo xtask docs --serve</code> serves it locally with one.</p>`;
 }
 
-/** The proxy's settings, one table per section, in `--help`'s order. */
+/** The proxy's settings as one table, a group of rows per section, in `--help`'s order. */
 export function proxySettings(settings) {
   const sections = [...new Set(settings.map((s) => s.section))];
-  const tables = sections.map((section) => {
+  const groups = sections.map((section) => {
     const rows = settings.filter((s) => s.section === section).map((s) => `<tr id="setting-${s.variable}">
         <th scope="row"><code>${escape(s.variable)}</code></th><td>${s.flag ? `<code>${escape(s.flag)}</code>` : "—"}</td>
         <td>${s.default ? `<code>${escape(s.default)}</code>` : "—"}</td><td>${inline(s.help).replaceAll("\n\n", "<br>")}</td></tr>`);
-    return `<h3 id="section-${section.toLowerCase().replace(/[^a-z]+/g, "-")}">${escape(section)}</h3>
-      <div class="table" tabindex="0" role="region" aria-label="${escape(section)} settings"><table><caption>${escape(section)} settings</caption>
-      <thead><tr><th scope="col">Variable</th><th scope="col">Flag</th><th scope="col">Default</th><th scope="col">Meaning</th></tr></thead>
-      <tbody>${rows.join("")}</tbody></table></div>`;
+    const id = `section-${section.toLowerCase().replace(/[^a-z]+/g, "-")}`;
+    return `<tbody aria-labelledby="${id}"><tr class="group"><th colspan="4" scope="colgroup" id="${id}">${escape(section)}</th></tr>${rows.join("")}</tbody>`;
   });
   return `
     <p class="lead"><code>progress-proxy</code> holds the API keys, forwards only the widgets' read routes,
@@ -76,7 +74,10 @@ export function proxySettings(settings) {
     beats the file. Durations take units: <code>500ms</code>, <code>10s</code>, <code>5m</code>.</p>
     <p>This table is generated from the same definitions as <code>progress-proxy --help</code>
     (<code>progress-proxy settings</code> prints them as JSON).</p>
-    ${tables.join("\n")}`;
+    <nav aria-label="Sections" class="toc"><ul>${sections.map((section) => `<li><a href="#section-${section.toLowerCase().replace(/[^a-z]+/g, "-")}">${escape(section)}</a></li>`).join("")}</ul></nav>
+    <div class="table" tabindex="0" role="region" aria-label="Settings"><table><caption>Every setting of progress-proxy</caption>
+      <thead><tr><th scope="col">Variable</th><th scope="col">Flag</th><th scope="col">Default</th><th scope="col">Meaning</th></tr></thead>
+      ${groups.join("\n")}</table></div>`;
 }
 
 /** The playground's frame; `assets/playground.js` drives it. */

@@ -5,6 +5,7 @@
 // playground shows.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -184,12 +185,16 @@ test("the playground's snippet, pasted into a blank page with the package, rende
   }
 });
 
-test("the proxy page lists every setting of `progress-proxy settings`, which is what --help prints", async () => {
-  const { page } = await open("proxy.html");
-  const rows = await page.locator("tbody th code").allTextContents();
+test("the proxy page is one table of every setting `progress-proxy settings` prints, which is what --help lists", async () => {
+  const settings = JSON.parse(execFileSync(process.env.PW_PROXY_BIN, ["settings"], { env: { PATH: process.env.PATH } }).toString());
+  const { page, errors } = await open("proxy.html");
+  assert.equal(await page.locator("main table").count(), 1);
+  const rows = await page.locator("tbody th[scope=row] code").allTextContents();
+  assert.deepEqual(rows, settings.map((s) => s.variable));
   for (const variable of ["PROXY_LISTEN", "PLAYER_TOKEN_SECRET", "PUBLIC_BATTLEPASS_IDS", "REDIS_URL", "CACHE_TTL_PROGRESS", "RATE_LIMIT_RPS"]) {
     assert.ok(rows.includes(variable), `${variable} is missing`);
   }
-  assert.match(await page.locator("#setting-PROXY_LISTEN").textContent(), /127\.0\.0\.1:8080/);
+  assert.match(await page.locator("#setting-PROXY_LISTEN").textContent(), /--listen\s*127\.0\.0\.1:8080/);
+  assert.deepEqual(errors, []);
   await page.close();
 });
