@@ -6,15 +6,16 @@ use std::process::Command;
 
 use crate::setup::{self, root, run, Result};
 
-/// Builds the site from the package in `pkg/` (built first when `rebuild`), the Custom Elements
-/// Manifest and `progress-proxy settings`, with its live examples pointed at `proxy_url` (empty:
-/// the origin that serves the site).
+/// Builds the site from the package in `pkg/`, the Custom Elements Manifest and `progress-proxy
+/// settings`, with its live examples pointed at `proxy_url` (empty: the origin that serves the
+/// site). With `rebuild`, the package and the proxy are built first; without, they must be there
+/// (`cargo xtask test` has built both).
 pub fn build(rebuild: bool, proxy_url: &str) -> Result<PathBuf> {
     if rebuild {
         crate::tasks::build()?;
+        run(Command::new("cargo").args(["build", "--quiet", "-p", "progress-proxy"]))?;
     }
     setup::npm_packages()?;
-    run(Command::new("cargo").args(["build", "--quiet", "-p", "progress-proxy"]))?;
     let settings = Command::new(root().join("target/debug/progress-proxy"))
         .arg("settings")
         // The settings of this binary, not of whatever the calling shell exports.
