@@ -33,7 +33,7 @@ const manifest = JSON.parse(readFileSync(args.manifest, "utf8"));
 const settings = JSON.parse(readFileSync(args.settings, "utf8"));
 const elements = manifest.modules.flatMap((m) => m.declarations).filter((d) => d.customElement);
 const functions = manifest.modules.flatMap((m) => m.declarations).filter((d) => d.kind === "function");
-const site = { proxyUrl: args["proxy-url"], elements };
+const site = { proxyUrl: args["proxy-url"] };
 
 rmSync(args.out, { recursive: true, force: true });
 mkdirSync(args.out, { recursive: true });

@@ -5,12 +5,45 @@
 
 const SCRIPT = `<script type="module" src="PACKAGE_URL"></script>`;
 
-/** Every part outlined, and every custom property set: generated from the manifest, so a new
- * part or property is shown the day it is declared. */
-function styling(element, id) {
+/** Every part outlined, and every custom property set, on `<tag id="{prefix}-parts" {attributes}>`:
+ * generated from the manifest, so a new part or property is shown the day it is declared. */
+function stylingExample(element, prefix, attributes) {
+  const id = `${prefix}-parts`;
   const parts = element.cssParts.map((p) => `  #${id}::part(${p.name})`).join(",\n");
   const properties = (element.cssProperties ?? []).map((p) => `    ${p.name}: ${restyle(p.name, p.default)};`).join("\n");
-  return { parts, properties };
+  return { id: `${prefix}-styling`, title: "Parts and custom properties", intro: "Every part outlined from the page, and every custom property set on the element.",
+    source: `${SCRIPT}
+<style>
+  #${id} {
+${properties}
+  }
+${parts} {
+    outline: 1px dashed #9a3412;
+  }
+</style>
+<${element.tagName} id="${id}" ${attributes}></${element.tagName}>` };
+}
+
+/** Two widgets (`widget`, a player's, and `guest`) with a log of their events and a button that
+ * calls `refresh()`. */
+function eventsExample(tag, prefix, { widget, guest, intro }) {
+  return { id: `${prefix}-events`, title: "Events and refresh()", intro,
+    source: `${SCRIPT}
+<${tag} id="${prefix}-events-widget" ${widget}></${tag}>
+<${tag} id="${prefix}-events-guest" ${guest}></${tag}>
+<button type="button" id="${prefix}-events-refresh">Refresh</button>
+<output id="${prefix}-events-log">No event yet.</output>
+<script type="module">
+  const log = document.getElementById("${prefix}-events-log");
+  for (const type of ["progress-load", "progress-error", "progress-sign-in"]) {
+    document.addEventListener(type, (event) => {
+      if (!event.target.id.startsWith("${prefix}-events")) return;
+      if (type === "progress-sign-in") event.preventDefault(); // the page's own login would open here
+      log.textContent = \`\${type} from #\${event.target.id}\` + (event.detail?.message ? \`: \${event.detail.message}\` : "");
+    });
+  }
+  document.getElementById("${prefix}-events-refresh").addEventListener("click", () => document.getElementById("${prefix}-events-widget").refresh());
+</script>` };
 }
 
 /** A warmer palette for the custom-properties example (contrast kept at 4.5:1 or more). */
@@ -24,7 +57,6 @@ function restyle(name, fallback) {
 
 function battlepass(element) {
   const player = `proxy-url="PROXY_URL" player-id="demo-player" game-id="demo-game" player-token="PLAYER_TOKEN"`;
-  const { parts, properties } = styling(element, "bp-parts");
   return [
     { id: "bp-player", title: "A signed-in player", intro: "The player's season, XP, level, every tier's rewards and challenges. `refresh-interval` fetches again every 30 s while the tab is visible.",
       source: `${SCRIPT}\n<battlepass-progress ${player} refresh-interval="30"></battlepass-progress>` },
@@ -32,40 +64,14 @@ function battlepass(element) {
       source: `${SCRIPT}\n<battlepass-progress proxy-url="PROXY_URL" battlepass-id="bp-frostfall" sign-in-url="#bp-guest"></battlepass-progress>` },
     { id: "bp-compact", title: "Compact layout, dark, in French", intro: "For sidebars: the season, the XP bar, the level and the next reward.",
       source: `${SCRIPT}\n<battlepass-progress ${player} layout="compact" theme="dark" locale="fr"></battlepass-progress>` },
-    { id: "bp-events", title: "Events and refresh()", intro: "Listen on the element (or on `document`: the events bubble and are composed).",
-      source: `${SCRIPT}
-<battlepass-progress id="bp-events-widget" ${player}></battlepass-progress>
-<battlepass-progress id="bp-events-guest" proxy-url="PROXY_URL" battlepass-id="bp-frostfall" layout="compact"></battlepass-progress>
-<button type="button" id="bp-events-refresh">Refresh</button>
-<output id="bp-events-log">No event yet.</output>
-<script type="module">
-  const log = document.getElementById("bp-events-log");
-  for (const type of ["progress-load", "progress-error", "progress-sign-in"]) {
-    document.addEventListener(type, (event) => {
-      if (!event.target.id.startsWith("bp-events")) return;
-      if (type === "progress-sign-in") event.preventDefault(); // the page's own login would open here
-      log.textContent = \`\${type} from #\${event.target.id}\` + (event.detail?.message ? \`: \${event.detail.message}\` : "");
-    });
-  }
-  document.getElementById("bp-events-refresh").addEventListener("click", () => document.getElementById("bp-events-widget").refresh());
-</script>` },
-    { id: "bp-styling", title: "Parts and custom properties", intro: "Every part outlined from the page, and every custom property set on the element.",
-      source: `${SCRIPT}
-<style>
-  #bp-parts {
-${properties}
-  }
-${parts} {
-    outline: 1px dashed #9a3412;
-  }
-</style>
-<battlepass-progress id="bp-parts" ${player}></battlepass-progress>` },
+    eventsExample("battlepass-progress", "bp", { widget: player, guest: `proxy-url="PROXY_URL" battlepass-id="bp-frostfall" layout="compact"`,
+      intro: "Listen on the element (or on `document`: the events bubble and are composed)." }),
+    stylingExample(element, "bp", player),
   ];
 }
 
 function collections(element) {
   const user = `proxy-url="PROXY_URL" platform="discord" platform-user-id="123456789012345678" player-token="PLAYER_TOKEN"`;
-  const { parts, properties } = styling(element, "gft-parts");
   return [
     { id: "gft-all", title: "Every collection of a user", intro: "Each program: the cards owned, the progress bar, the reward and the time left.",
       source: `${SCRIPT}\n<collection-progress ${user} refresh-interval="30"></collection-progress>` },
@@ -73,34 +79,8 @@ function collections(element) {
       source: `${SCRIPT}\n<collection-progress ${user} program-id="program_winter" theme="dark" locale="de"></collection-progress>` },
     { id: "gft-guest", title: "Guest view", intro: "No user: only the call to action (a collection has no public definition to show).",
       source: `${SCRIPT}\n<collection-progress proxy-url="PROXY_URL" sign-in-url="#gft-guest"></collection-progress>` },
-    { id: "gft-events", title: "Events and refresh()",
-      source: `${SCRIPT}
-<collection-progress id="gft-events-widget" ${user} program-id="program_winter"></collection-progress>
-<collection-progress id="gft-events-guest" proxy-url="PROXY_URL"></collection-progress>
-<button type="button" id="gft-events-refresh">Refresh</button>
-<output id="gft-events-log">No event yet.</output>
-<script type="module">
-  const log = document.getElementById("gft-events-log");
-  for (const type of ["progress-load", "progress-error", "progress-sign-in"]) {
-    document.addEventListener(type, (event) => {
-      if (!event.target.id.startsWith("gft-events")) return;
-      if (type === "progress-sign-in") event.preventDefault(); // the page's own login would open here
-      log.textContent = \`\${type} from #\${event.target.id}\` + (event.detail?.message ? \`: \${event.detail.message}\` : "");
-    });
-  }
-  document.getElementById("gft-events-refresh").addEventListener("click", () => document.getElementById("gft-events-widget").refresh());
-</script>` },
-    { id: "gft-styling", title: "Parts and custom properties", intro: "Every part outlined from the page, and every custom property set on the element.",
-      source: `${SCRIPT}
-<style>
-  #gft-parts {
-${properties}
-  }
-${parts} {
-    outline: 1px dashed #9a3412;
-  }
-</style>
-<collection-progress id="gft-parts" ${user}></collection-progress>` },
+    eventsExample("collection-progress", "gft", { widget: `${user} program-id="program_winter"`, guest: `proxy-url="PROXY_URL"` }),
+    stylingExample(element, "gft", user),
   ];
 }
 

@@ -60,11 +60,12 @@ const widget = mountBattlepass(document.querySelector("#battlepass"), { proxyUrl
 /** The proxy's settings as one table, a group of rows per section, in `--help`'s order. */
 export function proxySettings(settings) {
   const sections = [...new Set(settings.map((s) => s.section))];
+  const sectionId = (section) => `section-${section.toLowerCase().replace(/[^a-z]+/g, "-")}`;
   const groups = sections.map((section) => {
     const rows = settings.filter((s) => s.section === section).map((s) => `<tr id="setting-${s.variable}">
         <th scope="row"><code>${escape(s.variable)}</code></th><td>${s.flag ? `<code>${escape(s.flag)}</code>` : "—"}</td>
         <td>${s.default ? `<code>${escape(s.default)}</code>` : "—"}</td><td>${inline(s.help).replaceAll("\n\n", "<br>")}</td></tr>`);
-    const id = `section-${section.toLowerCase().replace(/[^a-z]+/g, "-")}`;
+    const id = sectionId(section);
     return `<tbody aria-labelledby="${id}"><tr class="group"><th colspan="4" scope="colgroup" id="${id}">${escape(section)}</th></tr>${rows.join("")}</tbody>`;
   });
   return `
@@ -74,7 +75,7 @@ export function proxySettings(settings) {
     beats the file. Durations take units: <code>500ms</code>, <code>10s</code>, <code>5m</code>.</p>
     <p>This table is generated from the same definitions as <code>progress-proxy --help</code>
     (<code>progress-proxy settings</code> prints them as JSON).</p>
-    <nav aria-label="Sections" class="toc"><ul>${sections.map((section) => `<li><a href="#section-${section.toLowerCase().replace(/[^a-z]+/g, "-")}">${escape(section)}</a></li>`).join("")}</ul></nav>
+    <nav aria-label="Sections" class="toc"><ul>${sections.map((section) => `<li><a href="#${sectionId(section)}">${escape(section)}</a></li>`).join("")}</ul></nav>
     <div class="table" tabindex="0" role="region" aria-label="Settings"><table><caption>Every setting of progress-proxy</caption>
       <thead><tr><th scope="col">Variable</th><th scope="col">Flag</th><th scope="col">Default</th><th scope="col">Meaning</th></tr></thead>
       ${groups.join("\n")}</table></div>`;

@@ -223,31 +223,32 @@ pub enum Command {
 /// ```
 pub fn settings_json() -> String {
     let command = Config::command();
-    let settings = command
-        .get_arguments()
-        .filter(|arg| arg.get_env().is_some())
+    let settings: Vec<&clap::Arg> = command.get_arguments().filter(|arg| arg.get_env().is_some()).collect();
+    fn section(arg: &clap::Arg) -> &str {
+        arg.get_help_heading().unwrap_or("General")
+    }
+    // `--help`'s order: sections as they first appear, each with its settings in declaration order.
+    let mut sections: Vec<&str> = Vec::new();
+    for arg in &settings {
+        if !sections.contains(&section(arg)) {
+            sections.push(section(arg));
+        }
+    }
+    let json: Vec<serde_json::Value> = sections
+        .iter()
+        .flat_map(|name| settings.iter().filter(move |arg| section(arg) == *name))
         .map(|arg| {
-            let text = |s: Option<&clap::builder::StyledStr>| s.map(|s| s.to_string()).unwrap_or_default();
             let defaults: Vec<String> = arg.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
             serde_json::json!({
                 "variable": arg.get_env().map(|e| e.to_string_lossy().into_owned()),
                 "flag": arg.get_long().map(|l| format!("--{l}")),
                 "default": (!defaults.is_empty()).then(|| defaults.join(",")),
-                "section": arg.get_help_heading().unwrap_or("General"),
-                "help": if arg.get_long_help().is_some() { text(arg.get_long_help()) } else { text(arg.get_help()) },
+                "section": section(arg),
+                "help": arg.get_long_help().or(arg.get_help()).map(ToString::to_string).unwrap_or_default(),
             })
         })
-        .collect::<Vec<_>>();
-    // `--help`'s order: sections as they first appear, each with its settings in declaration order.
-    let sections: Vec<serde_json::Value> = settings.iter().map(|s| s["section"].clone()).fold(Vec::new(), |mut seen, section| {
-        if !seen.contains(&section) {
-            seen.push(section);
-        }
-        seen
-    });
-    let mut settings = settings;
-    settings.sort_by_key(|s| sections.iter().position(|section| *section == s["section"]));
-    serde_json::to_string_pretty(&settings).expect("settings serialise")
+        .collect();
+    serde_json::to_string_pretty(&json).expect("settings serialise")
 }
 
 fn duration(raw: &str) -> Result<Duration, String> {

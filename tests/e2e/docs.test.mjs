@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launchBrowser, startServer } from "./support.mjs";
+import { launchBrowser, startDemoProxy } from "./support.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const AXE = join(ROOT, "node_modules/axe-core/axe.min.js");
@@ -23,7 +23,7 @@ before(async () => {
   // The site in a sub-folder: every link and asset must be relative.
   site = mkdtempSync(join(tmpdir(), "pw-docs-"));
   symlinkSync(DOCS, join(site, "docs"));
-  proxy = await startServer(process.env.PW_PROXY_BIN, { env: { PROXY_LISTEN: "127.0.0.1:0" }, args: ["--demo", "--static", site] });
+  proxy = await startDemoProxy(site);
   browser = await launchBrowser();
 });
 after(async () => {

@@ -3,18 +3,16 @@
 // the widgets' call to action, the player's battle pass and collection, set through typed props.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, startServer } from "./support.mjs";
+import { launchBrowser, recordTraffic, startDemoProxy } from "./support.mjs";
 
 test("the Leptos example renders both components from Rust, and its sign-in turns them into the player's", async (t) => {
   const app = process.env.PW_LEPTOS_APP_DIR;
   if (!app) throw new Error("PW_LEPTOS_APP_DIR is not set: run these tests through `cargo xtask test`");
-  const proxy = await startServer(process.env.PW_PROXY_BIN, { env: { PROXY_LISTEN: "127.0.0.1:0" }, args: ["--demo", "--static", app] });
+  const proxy = await startDemoProxy(app);
   const browser = await launchBrowser();
   t.after(async () => { await browser.close(); proxy.stop(); });
   const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
+  const { errors } = recordTraffic(page);
   await page.goto(`${proxy.url}/`);
 
   // Signed out: the season for everyone, and a call to action in each widget.

@@ -74,11 +74,12 @@ export async function startLiveStack(site = required("PW_SITE_DIR"), env = {}) {
   return { upstream, proxy, requests, stop: () => { proxy.stop(); upstream.stop(); } };
 }
 
-/** The proxy exactly as `cargo xtask demo` runs it: demo mode (player tokens on), no keys, serving the site. */
-export function startDemoProxy() {
+/** The proxy exactly as `cargo xtask demo` runs it: demo mode (player tokens on), no keys, serving
+ * `site` (the demo site by default). */
+export function startDemoProxy(site = required("PW_SITE_DIR")) {
   return startServer(required("PW_PROXY_BIN"), {
     env: { PROXY_LISTEN: "127.0.0.1:0" },
-    args: ["--demo", "--static", required("PW_SITE_DIR")],
+    args: ["--demo", "--static", site],
   });
 }
 

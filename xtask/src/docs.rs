@@ -1,5 +1,4 @@
-//! `cargo xtask docs [--serve] [--proxy-url URL]`: the documentation site in `target/docs/`; and
-//! the Rust example built for the browser, for `cargo xtask test`.
+//! `cargo xtask docs [--serve] [--proxy-url URL]`: the documentation site in `target/docs/`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -52,29 +51,11 @@ pub fn docs(serve: bool, proxy_url: &str) -> Result {
         return Ok(());
     }
     let listen = std::env::var("PROXY_LISTEN").unwrap_or_else(|_| "127.0.0.1:8081".into());
-    let mut proxy = Command::new(root().join("target/debug/progress-proxy"))
-        .args(["--demo", "--static"])
-        .arg(&out)
-        .env("PROXY_LISTEN", &listen)
-        .spawn()
-        .map_err(|e| format!("cannot start progress-proxy: {e}"))?;
-    println!("\n  Docs: http://{listen}/  (the demo proxy behind every example; Ctrl-C to stop)\n");
-    proxy.wait().map_err(|e| e.to_string())?;
+    let mut proxy = crate::tasks::Server::start(
+        "progress-proxy",
+        Command::new(root().join("target/debug/progress-proxy")).args(["--demo", "--static"]).arg(&out).env("PROXY_LISTEN", &listen),
+    )?;
+    println!("\n  Docs: {}/  (the demo proxy behind every example; Ctrl-C to stop)\n", proxy.url);
+    proxy.child.wait().map_err(|e| e.to_string())?;
     Ok(())
-}
-
-/// The Rust example (`examples/leptos-app`) built for the browser into `target/leptos-app/`: its
-/// page and the wasm-bindgen output beside it. Built with the package's profile, so it reuses the
-/// dependencies `cargo xtask build` compiled.
-pub fn leptos_app() -> Result<PathBuf> {
-    run(Command::new("cargo").args(["build", "--quiet", "-p", "leptos-app", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]))?;
-    let out = root().join("target/leptos-app");
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    std::fs::copy(root().join("examples/leptos-app/index.html"), out.join("index.html")).map_err(|e| format!("cannot copy the example's page: {e}"))?;
-    run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-name", "leptos_app", "--out-dir"])
-        .arg(out.join("pkg"))
-        .arg(root().join("target/wasm32-unknown-unknown/wasm-release/leptos-app.wasm")))?;
-    Ok(out)
 }

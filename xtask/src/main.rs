@@ -17,6 +17,7 @@
 
 mod bench;
 mod docs;
+mod example;
 mod replicas;
 mod setup;
 mod tasks;

@@ -64,14 +64,14 @@ pub fn size() -> Result {
 }
 
 /// A child process that is killed when dropped, so no server outlives a failed task.
-struct Server {
-    child: Child,
-    url: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) url: String,
 }
 
 impl Server {
     /// Starts `command` and waits for it to print `listening on <url>`.
-    fn start(name: &str, command: &mut Command) -> Result<Self> {
+    pub(crate) fn start(name: &str, command: &mut Command) -> Result<Self> {
         let mut child = command
             .current_dir(root())
             .stdout(Stdio::piped())
@@ -348,7 +348,7 @@ pub fn test() -> Result {
         build()?;
         let site = demo_site()?;
         let docs = crate::docs::build(false, "")?;
-        let leptos_app = crate::docs::leptos_app()?;
+        let leptos_app = crate::example::leptos_app()?;
         tally.run(
             Command::new("node")
                 .args(["--test", "--test-reporter=spec", "--test-concurrency=1", "tests/e2e/"])
