@@ -9,11 +9,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
+use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get_service, on, MethodFilter, MethodRouter};
-use axum::{Extension, Router};
+use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
 use progress_contract::{Provider, ProxyRoute};
 use tower::util::option_layer;
@@ -162,13 +162,13 @@ fn get_only<S: Clone + Send + Sync + 'static>(router: MethodRouter<S>) -> Method
 
 /// Forwards one proxy route upstream (or answers it from sample data in demo mode), through
 /// the cache.
-async fn forward(
-    State(state): State<Arc<AppState>>,
-    Extension(player): Extension<Player>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response, ProxyError> {
-    let route = ProxyRoute::parse(uri.path(), uri.query())?;
+///
+/// It reads the request in place (route, player, `If-None-Match`) rather than through
+/// extractors that copy its URI and header map.
+async fn forward(State(state): State<Arc<AppState>>, request: Request) -> Result<Response, ProxyError> {
+    let (parts, _) = request.into_parts();
+    let route = ProxyRoute::parse(parts.uri.path(), parts.uri.query())?;
+    let player = parts.extensions.get::<Player>().ok_or(ProxyError::Internal)?;
     player.may_read(&route)?;
     let key = cache_key(&route);
     let fresh_for = state.fresh_for.of(&route);
@@ -189,7 +189,7 @@ async fn forward(
             false => fetched,
         })
     };
-    let mut response = state.cache.get_or_fetch(key, shared_key, fresh_for, fetch).await?.into_response(&headers);
+    let mut response = state.cache.get_or_fetch(key, shared_key, fresh_for, fetch).await?.into_response(&parts.headers);
     if state.demo {
         demo::mark(&mut response);
     }

@@ -209,9 +209,13 @@ pub fn token_rejected(reason: &'static str) {
 
 /// Upstream requests and body bytes in flight, and the high-water mark of the bytes.
 pub fn upstream_memory(in_flight: usize, bytes: usize, max_bytes: usize) {
-    metrics::gauge!(IN_FLIGHT).set(in_flight as f64);
-    metrics::gauge!(BODY_BYTES).set(bytes as f64);
-    metrics::gauge!(BODY_BYTES_MAX).set(max_bytes as f64);
+    // Set after every upstream call: the handles are looked up once, not per call.
+    static GAUGES: std::sync::OnceLock<[metrics::Gauge; 3]> = std::sync::OnceLock::new();
+    let [in_flight_gauge, bytes_gauge, max_gauge] =
+        GAUGES.get_or_init(|| [metrics::gauge!(IN_FLIGHT), metrics::gauge!(BODY_BYTES), metrics::gauge!(BODY_BYTES_MAX)]);
+    in_flight_gauge.set(in_flight as f64);
+    bytes_gauge.set(bytes as f64);
+    max_gauge.set(max_bytes as f64);
 }
 
 /// The cache's size.

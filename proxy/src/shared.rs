@@ -15,6 +15,8 @@
 //! REDIS_CLUSTER_NODES=redis://10.0.0.1:6379,redis://10.0.0.2:6379 progress-proxy
 //! ```
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -145,7 +147,11 @@ impl Shared {
 
     /// Runs one Redis call under the time-out, or skips it while Redis is down. `None` means
     /// "as if Redis were not configured".
-    async fn call<T>(&self, op: &'static str, call: impl std::future::Future<Output = Result<T, RedisError>>) -> Option<T> {
+    ///
+    /// Callers box the call: fred's command futures are about 14 KB, and held inline they would
+    /// size every request's future for the Redis path (a request's future was 45 KB with Redis
+    /// off), which the server then copies each time it moves it.
+    async fn call<T>(&self, op: &'static str, call: Pin<Box<impl Future<Output = Result<T, RedisError>>>>) -> Option<T> {
         if !self.up.load(Ordering::Relaxed) {
             metrics::redis(op, "skipped");
             return None;
@@ -218,13 +224,13 @@ impl Shared {
 
     /// The stored bytes at `key`.
     pub async fn get(&self, key: &str) -> Option<Option<Bytes>> {
-        self.call("get", self.client.get::<Option<Bytes>, _>(key)).await
+        self.call("get", Box::pin(self.client.get::<Option<Bytes>, _>(key))).await
     }
 
     /// Stores `value` at `key` for `ttl`.
     pub async fn put(&self, key: &str, value: Bytes, ttl: Duration) -> Option<()> {
         let ttl = Expiration::PX(ttl.as_millis().clamp(1, i64::MAX as u128) as i64);
-        self.call("set", self.client.set::<(), _, _>(key, value, Some(ttl), None, false)).await
+        self.call("set", Box::pin(self.client.set::<(), _, _>(key, value, Some(ttl), None, false))).await
     }
 
     /// Takes the lock at `key` for `ttl` with this holder's `token`: `Some(true)` if taken,
@@ -232,13 +238,13 @@ impl Shared {
     pub async fn lock(&self, key: &str, token: &str, ttl: Duration) -> Option<bool> {
         let ttl = Expiration::PX(ttl.as_millis().clamp(1, i64::MAX as u128) as i64);
         let set = self.client.set::<Option<String>, _, _>(key, token, Some(ttl), Some(SetOptions::NX), false);
-        self.call("lock", set).await.map(|answer| answer.is_some())
+        self.call("lock", Box::pin(set)).await.map(|answer| answer.is_some())
     }
 
     /// Releases the lock at `key` if `token` still holds it.
     pub async fn unlock(&self, key: &str, token: &str) {
         let release = self.release.evalsha_with_reload::<i64, _, _>(&self.client, key, token);
-        self.call("unlock", release).await;
+        self.call("unlock", Box::pin(release)).await;
     }
 
     /// One request against the GCRA budget at `key`: `interval` between requests, bursts of
@@ -246,7 +252,7 @@ impl Shared {
     pub async fn allow(&self, op: &'static str, key: &str, interval: Duration, burst: u32) -> Option<Decision> {
         let args = vec![interval.as_micros().max(1).to_string(), burst.max(1).to_string()];
         let answer = self.gcra.evalsha_with_reload::<Vec<i64>, _, _>(&self.client, key, args);
-        let answer = self.call(op, answer).await?;
+        let answer = self.call(op, Box::pin(answer)).await?;
         match answer.as_slice() {
             [1, _] => Some(Decision::Allowed),
             [0, wait_us] => Some(Decision::Wait(Duration::from_micros((*wait_us).max(0) as u64))),

@@ -69,7 +69,6 @@ pub struct Upstreams {
 #[derive(Clone, Copy)]
 struct ClientSettings {
     connect_timeout: Duration,
-    idle_per_host: usize,
 }
 
 impl ClientSettings {
@@ -87,7 +86,9 @@ impl ClientSettings {
                         .connect_timeout(self.connect_timeout)
                         // A redirect would carry the key header to wherever it points.
                         .redirect(Policy::none())
-                        .pool_max_idle_per_host(self.idle_per_host)
+                        // No idle cap: the providers' slots already bound the connections a
+                        // thread can open, and a cap below them closes and reopens connections
+                        // under load (both providers may be one host, as behind a gateway).
                         .tcp_nodelay(true)
                         .user_agent(concat!("progress-proxy/", env!("CARGO_PKG_VERSION")))
                         .build()
@@ -155,7 +156,6 @@ impl Upstreams {
     pub fn new(config: &Config) -> Self {
         let client = ClientSettings {
             connect_timeout: config.upstream_timeout().min(Duration::from_secs(5)),
-            idle_per_host: config.upstream_concurrency as usize,
         };
         // Built once here so a broken TLS setup fails at start, not on the first request.
         client.client();
