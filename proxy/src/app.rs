@@ -16,7 +16,6 @@ use axum::routing::{get_service, on, MethodFilter, MethodRouter};
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
 use progress_contract::{Provider, ProxyRoute};
-use tower::util::option_layer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
@@ -124,10 +123,7 @@ pub fn router(config: &Config, tokens: Option<Arc<PlayerTokens>>, metrics: Optio
     let api = Router::new()
         .route("/whalepass/{*rest}", proxy_route.clone())
         .route("/giftoin/{*rest}", proxy_route)
-        // Layers run bottom-up: origin, then token, then the rate limit keyed by the token.
-        .route_layer(option_layer(rate_limit.map(|limit| middleware::from_fn_with_state(limit, limits::enforce))))
-        .route_layer(middleware::from_fn_with_state(tokens, auth::verify))
-        .route_layer(middleware::from_fn_with_state(origins, check_origin))
+        .route_layer(middleware::from_fn_with_state(Gate { origins, tokens, rate_limit }, admit))
         .route_layer(metrics::CountLayer)
         .route("/healthz", get_only(on(MethodFilter::GET, health)));
     let api = match state.metrics.is_some() {
@@ -252,15 +248,42 @@ async fn demo_picture(axum::extract::Path(name): axum::extract::Path<String>) ->
     Ok((headers, svg).into_response())
 }
 
-/// Refuses browser requests from origins outside the allowlist before they cost anything.
-/// Same-origin GETs carry no `Origin` header and pass; a request whose `Origin` merely equals
-/// its `Host` does not (DNS rebinding makes that pair say nothing).
-async fn check_origin(State(origins): State<Origins>, request: Request, next: Next) -> Response {
+/// What a proxy request must pass before it costs anything, in this order: its origin, its
+/// player token, its client's rate limit (keyed by the verified token, so it comes after it).
+#[derive(Clone)]
+struct Gate {
+    origins: Origins,
+    tokens: Option<Arc<PlayerTokens>>,
+    rate_limit: Option<limits::RateLimit>,
+}
+
+/// The gate as one middleware: one layer (one boxed future and one clone of the routes per
+/// request) rather than one per check.
+async fn admit(State(gate): State<Gate>, mut request: Request, next: Next) -> Response {
+    let admitted = async {
+        check_origin(&gate.origins, &request)?;
+        let player = auth::player(gate.tokens.as_deref(), &request)?;
+        request.extensions_mut().insert(player);
+        match &gate.rate_limit {
+            Some(limit) => limit.check(limit.client(&request)).await,
+            None => Ok(()),
+        }
+    };
+    match admitted.await {
+        Ok(()) => next.run(request).await,
+        Err(refused) => refused.into_response(),
+    }
+}
+
+/// Refuses browser requests from origins outside the allowlist. Same-origin GETs carry no
+/// `Origin` header and pass; a request whose `Origin` merely equals its `Host` does not (DNS
+/// rebinding makes that pair say nothing).
+fn check_origin(origins: &Origins, request: &Request) -> Result<(), ProxyError> {
     match request.headers().get(header::ORIGIN) {
         Some(origin) if !origins.allows(origin) => {
-            ProxyError::OriginNotAllowed(String::from_utf8_lossy(origin.as_bytes()).into_owned()).into_response()
+            Err(ProxyError::OriginNotAllowed(String::from_utf8_lossy(origin.as_bytes()).into_owned()))
         }
-        _ => next.run(request).await,
+        _ => Ok(()),
     }
 }
 

@@ -15,10 +15,8 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use progress_contract::ProxyRoute;
@@ -311,24 +309,20 @@ fn bearer(request: &Request) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-/// Middleware: with tokens on, refuses a request without a valid token (401) before anything
-/// else is done for it; otherwise marks it as from [`Player::Anyone`].
-pub async fn verify(State(tokens): State<Option<Arc<PlayerTokens>>>, mut request: Request, next: Next) -> Response {
-    let player = match &tokens {
-        None => Player::Anyone,
-        Some(tokens) => match bearer(&request).ok_or(TokenError::Missing).and_then(|t| tokens.verify_cached(t)) {
-            Ok(claims) => Player::Verified(claims),
-            // No token at all may still read a public season (the handler checks the route); a
-            // bad token is refused whatever it asks for.
-            Err(TokenError::Missing) if !tokens.public.is_empty() => Player::Guest(tokens.public.clone()),
-            Err(reason) => {
-                metrics::token_rejected(reason.reason());
-                return ProxyError::Token(reason).into_response();
-            }
-        },
-    };
-    request.extensions_mut().insert(player);
-    next.run(request).await
+/// Who is asking: with tokens on, a request without a valid token is refused (401) before
+/// anything else is done for it; otherwise it is from [`Player::Anyone`].
+pub fn player(tokens: Option<&PlayerTokens>, request: &Request) -> Result<Player, ProxyError> {
+    let Some(tokens) = tokens else { return Ok(Player::Anyone) };
+    match bearer(request).ok_or(TokenError::Missing).and_then(|t| tokens.verify_cached(t)) {
+        Ok(claims) => Ok(Player::Verified(claims)),
+        // No token at all may still read a public season (the handler checks the route); a bad
+        // token is refused whatever it asks for.
+        Err(TokenError::Missing) if !tokens.public.is_empty() => Ok(Player::Guest(tokens.public.clone())),
+        Err(reason) => {
+            metrics::token_rejected(reason.reason());
+            Err(ProxyError::Token(reason))
+        }
+    }
 }
 
 #[cfg(test)]

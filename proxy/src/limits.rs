@@ -13,10 +13,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::ConnectInfo;
 use axum::http::Request;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::auth::Player;
@@ -122,15 +120,20 @@ impl RateLimit {
         }
         Decision::local(self.local.check_key(&client))
     }
-}
 
-/// The middleware: refuses a client over its limit with 429 and `Retry-After`.
-pub async fn enforce(State(limit): State<RateLimit>, request: Request<Body>, next: Next) -> Response {
-    match limit.decide(limit.key.extract(&request)).await {
-        Decision::Allowed => next.run(request).await,
-        Decision::Wait(wait) => {
-            metrics::rate_limited();
-            ProxyError::RateLimited(Decision::retry_after_secs(wait)).into_response()
+    /// The client `request` counts against.
+    pub fn client(&self, request: &Request<Body>) -> Client {
+        self.key.extract(request)
+    }
+
+    /// Spends one request of `client`'s budget, or refuses it with 429 and `Retry-After`.
+    pub async fn check(&self, client: Client) -> Result<(), ProxyError> {
+        match self.decide(client).await {
+            Decision::Allowed => Ok(()),
+            Decision::Wait(wait) => {
+                metrics::rate_limited();
+                Err(ProxyError::RateLimited(Decision::retry_after_secs(wait)))
+            }
         }
     }
 }
