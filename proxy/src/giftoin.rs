@@ -2,7 +2,7 @@
 //! page asks for.
 
 use bytes::Bytes;
-use reqwest::RequestBuilder;
+use axum::http::request::Builder;
 use serde_json::Value;
 
 use crate::config::ApiKey;
@@ -12,7 +12,7 @@ use crate::config::ApiKey;
 const API_KEY_HEADER: &str = "x-gft_api_key";
 
 /// Adds Giftoin's headers to an upstream request.
-pub fn authorize(request: RequestBuilder, key: &ApiKey) -> RequestBuilder {
+pub fn authorize(request: Builder, key: &ApiKey) -> Builder {
     request.header(API_KEY_HEADER, crate::secret_header(key)).header("Accept", "application/json")
 }
 

@@ -28,7 +28,7 @@ mod whalepass;
 use std::sync::Arc;
 
 use progress_contract::Provider;
-use reqwest::header::HeaderValue;
+use axum::http::HeaderValue;
 use tracing_subscriber::EnvFilter;
 
 use crate::auth::PlayerTokens;

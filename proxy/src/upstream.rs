@@ -9,10 +9,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Request, StatusCode, Uri};
 use bytes::Bytes;
+use http_body_util::{BodyExt, Empty};
+use hyper::body::{Body as _, Incoming};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use progress_contract::{Provider, ProxyRoute};
-use reqwest::redirect::Policy;
 use tokio::sync::Semaphore;
 use url::Url;
 
@@ -65,6 +70,11 @@ pub struct Upstreams {
     memory: Arc<BodyMemory>,
 }
 
+/// The upstream HTTP client: hyper's pooled client over rustls (HTTP/1.1, or HTTP/2 where the
+/// provider offers it). It sends exactly what [`Upstreams::exchange`] builds and follows no
+/// redirect (one would carry the key header to wherever it points).
+type HttpClient = Client<HttpsConnector<HttpConnector>, Empty<Bytes>>;
+
 /// How upstream clients are built.
 #[derive(Clone, Copy)]
 struct ClientSettings {
@@ -75,24 +85,28 @@ impl ClientSettings {
     /// This thread's client. Each serving thread runs its own single-threaded runtime, and a
     /// pooled connection is driven by the runtime that opened it; a client (and pool) per thread
     /// keeps every upstream exchange on the thread that asked for it.
-    fn client(self) -> reqwest::Client {
+    ///
+    /// No idle cap: the providers' slots already bound the connections a thread opens, and a
+    /// cap below them closes and reopens connections under load.
+    fn client(self) -> HttpClient {
         thread_local! {
-            static CLIENT: std::cell::OnceCell<reqwest::Client> = const { std::cell::OnceCell::new() };
+            static CLIENT: std::cell::OnceCell<HttpClient> = const { std::cell::OnceCell::new() };
         }
         CLIENT.with(|client| {
             client
                 .get_or_init(|| {
-                    reqwest::Client::builder()
-                        .connect_timeout(self.connect_timeout)
-                        // A redirect would carry the key header to wherever it points.
-                        .redirect(Policy::none())
-                        // No idle cap: the providers' slots already bound the connections a
-                        // thread can open, and a cap below them closes and reopens connections
-                        // under load (both providers may be one host, as behind a gateway).
-                        .tcp_nodelay(true)
-                        .user_agent(concat!("progress-proxy/", env!("CARGO_PKG_VERSION")))
-                        .build()
-                        .expect("the TLS backend is compiled in")
+                    let mut tcp = HttpConnector::new();
+                    tcp.enforce_http(false);
+                    tcp.set_connect_timeout(Some(self.connect_timeout));
+                    tcp.set_nodelay(true);
+                    let tls = hyper_rustls::HttpsConnectorBuilder::new()
+                        .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+                        .expect("ring offers the default TLS versions")
+                        .https_or_http()
+                        .enable_http1()
+                        .enable_http2()
+                        .wrap_connector(tcp);
+                    Client::builder(TokioExecutor::new()).timer(TokioTimer::new()).pool_timer(TokioTimer::new()).build(tls)
                 })
                 .clone()
         })
@@ -230,12 +244,14 @@ impl Upstreams {
     async fn exchange(&self, upstream: &Upstream, key: &ApiKey, route: &ProxyRoute) -> Result<Fetched, ProxyError> {
         let provider = upstream.provider;
         let _slot = upstream.slots.acquire().await.expect("the semaphore is never closed");
-        let request = self.client.client().get(self.url(route));
+        let uri = Uri::try_from(self.url(route).as_str()).map_err(|_| ProxyError::Internal)?;
+        let request = Request::get(uri).header(header::USER_AGENT, USER_AGENT);
         let request = match provider {
             Provider::Whalepass => whalepass::authorize(request, key, route),
             Provider::Giftoin => giftoin::authorize(request, key),
         };
-        let response = request.send().await.map_err(|err| classify(provider, &err))?;
+        let request = request.body(Empty::new()).map_err(|_| ProxyError::Internal)?;
+        let response = self.client.client().request(request).await.map_err(|err| classify(provider, &err))?;
         let status = response.status();
         let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
         if status.is_redirection() {
@@ -262,37 +278,53 @@ impl Upstreams {
         Ok(Fetched { status, body, retry_after })
     }
 
-    async fn read_bounded(&self, provider: Provider, mut response: reqwest::Response) -> Result<Bytes, ProxyError> {
-        if response.content_length().is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+    async fn read_bounded(&self, provider: Provider, response: hyper::Response<Incoming>) -> Result<Bytes, ProxyError> {
+        let mut body = response.into_body();
+        let length = body.size_hint().exact();
+        if length.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
             return Err(ProxyError::TooLarge(provider));
         }
-        let reserve = response.content_length().map_or(MAX_BODY_BYTES, |len| len as usize).clamp(1, MAX_BODY_BYTES);
+        let reserve = length.map_or(MAX_BODY_BYTES, |len| len as usize).clamp(1, MAX_BODY_BYTES);
         let _reserved = self.body_budget.acquire_many(reserve as u32).await.expect("the semaphore is never closed");
         let mut reading = Reading::start(&self.memory);
         // Capacity is managed by hand so a body never holds more than MAX_BODY_BYTES, whatever
         // the chunk sizes: the worst case printed at start is then a true bound.
-        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize);
-        reading.track(body.capacity());
-        while let Some(chunk) = response.chunk().await.map_err(|err| classify(provider, &err))? {
-            let len = body.len() + chunk.len();
+        let mut buffer = Vec::with_capacity(length.unwrap_or(0) as usize);
+        reading.track(buffer.capacity());
+        while let Some(frame) = body.frame().await {
+            let Ok(chunk) = frame.map_err(|err| classify(provider, &err))?.into_data() else { continue };
+            let len = buffer.len() + chunk.len();
             if len > MAX_BODY_BYTES {
                 return Err(ProxyError::TooLarge(provider));
             }
-            if len > body.capacity() {
-                let capacity = len.max(body.capacity() * 2).min(MAX_BODY_BYTES);
-                body.reserve_exact(capacity - body.len());
-                reading.track(body.capacity());
+            if len > buffer.capacity() {
+                let capacity = len.max(buffer.capacity() * 2).min(MAX_BODY_BYTES);
+                buffer.reserve_exact(capacity - buffer.len());
+                reading.track(buffer.capacity());
             }
-            body.extend_from_slice(&chunk);
+            buffer.extend_from_slice(&chunk);
         }
-        Ok(Bytes::from(body))
+        Ok(Bytes::from(buffer))
     }
 }
 
-fn classify(provider: Provider, err: &reqwest::Error) -> ProxyError {
-    // reqwest's messages hold the URL, never headers, so they are safe to log.
-    tracing::warn!(provider = provider.name(), error = %err, "upstream request failed");
-    if err.is_timeout() {
+/// Sent upstream as `User-Agent`.
+const USER_AGENT: HeaderValue = HeaderValue::from_static(concat!("progress-proxy/", env!("CARGO_PKG_VERSION")));
+
+fn classify(provider: Provider, err: &(dyn std::error::Error + 'static)) -> ProxyError {
+    // The client's errors and their causes name hosts and I/O failures, never headers, so they
+    // are safe to log.
+    let mut chain = err.to_string();
+    let mut timed_out = false;
+    let mut source = err.source();
+    while let Some(cause) = source {
+        timed_out |= cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut);
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    tracing::warn!(provider = provider.name(), error = %chain, "upstream request failed");
+    if timed_out {
         ProxyError::Timeout(provider)
     } else {
         ProxyError::Unreachable(provider)

@@ -1,8 +1,8 @@
 //! Whalepass specifics: the key header and the battle-pass selector header.
 
 use progress_contract::ProxyRoute;
-use reqwest::header::HeaderValue;
-use reqwest::RequestBuilder;
+use axum::http::request::Builder;
+use axum::http::HeaderValue;
 
 use crate::config::ApiKey;
 
@@ -13,7 +13,7 @@ const API_KEY_HEADER: &str = "X-API-KEY";
 const BATTLEPASS_HEADER: &str = "X-Battlepass-Id";
 
 /// Adds Whalepass's headers to an upstream request.
-pub fn authorize(request: RequestBuilder, key: &ApiKey, route: &ProxyRoute) -> RequestBuilder {
+pub fn authorize(request: Builder, key: &ApiKey, route: &ProxyRoute) -> Builder {
     let request = request.header(API_KEY_HEADER, crate::secret_header(key)).header("Accept", "application/json");
     match route.selected_battlepass() {
         // Contract-validated: a safe ASCII subset, so always a valid header value.
