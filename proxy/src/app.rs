@@ -123,7 +123,7 @@ pub fn router(config: &Config, tokens: Option<Arc<PlayerTokens>>, metrics: Optio
     let api = Router::new()
         .route("/whalepass/{*rest}", proxy_route.clone())
         .route("/giftoin/{*rest}", proxy_route)
-        .route_layer(middleware::from_fn_with_state(Gate { origins, tokens, rate_limit }, admit))
+        .route_layer(middleware::from_fn_with_state(Arc::new(Gate { origins, tokens, rate_limit }), admit))
         .route_layer(metrics::CountLayer)
         .route("/healthz", get_only(on(MethodFilter::GET, health)));
     let api = match state.metrics.is_some() {
@@ -250,7 +250,6 @@ async fn demo_picture(axum::extract::Path(name): axum::extract::Path<String>) ->
 
 /// What a proxy request must pass before it costs anything, in this order: its origin, its
 /// player token, its client's rate limit (keyed by the verified token, so it comes after it).
-#[derive(Clone)]
 struct Gate {
     origins: Origins,
     tokens: Option<Arc<PlayerTokens>>,
@@ -259,7 +258,7 @@ struct Gate {
 
 /// The gate as one middleware: one layer (one boxed future and one clone of the routes per
 /// request) rather than one per check.
-async fn admit(State(gate): State<Gate>, mut request: Request, next: Next) -> Response {
+async fn admit(State(gate): State<Arc<Gate>>, mut request: Request, next: Next) -> Response {
     let admitted = async {
         check_origin(&gate.origins, &request)?;
         let player = auth::player(gate.tokens.as_deref(), &request)?;
