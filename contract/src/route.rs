@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::segment::{decode_segment, encode_component, validate, SegmentError};
+use crate::segment::{decode_segment, encode_into, validate, SegmentError};
 
 /// The upstream service a route is forwarded to.
 ///
@@ -212,12 +212,18 @@ impl ProxyRoute {
     /// assert_eq!(route.path(), "/whalepass/battlepass/a%20b");
     /// ```
     pub fn path(&self) -> String {
-        let mut path = format!("/{}", self.provider().name());
-        for segment in self.upstream_segments() {
-            path.push('/');
-            path.push_str(&encode_component(segment));
-        }
+        let mut path = String::with_capacity(96);
+        self.write_path(&mut path);
         path
+    }
+
+    fn write_path(&self, out: &mut String) {
+        out.push('/');
+        out.push_str(self.provider().name());
+        for segment in self.upstream_segments() {
+            out.push('/');
+            encode_into(out, segment);
+        }
     }
 
     /// The query parameters to send to the proxy (unencoded).
@@ -247,12 +253,15 @@ impl ProxyRoute {
     /// assert_eq!(route.path_and_query(), "/whalepass/players/a%20b/progress?gameId=g&battlepassId=bp");
     /// ```
     pub fn path_and_query(&self) -> String {
-        let query: Vec<String> =
-            self.query().into_iter().map(|(name, value)| format!("{name}={}", encode_component(value))).collect();
-        match query.is_empty() {
-            true => self.path(),
-            false => format!("{}?{}", self.path(), query.join("&")),
+        let mut url = String::with_capacity(128);
+        self.write_path(&mut url);
+        for (i, (name, value)) in self.query().into_iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(name);
+            url.push('=');
+            encode_into(&mut url, value);
         }
+        url
     }
 
     /// Matches a request to the proxy. `path` is the raw (percent-encoded) path; `query` the raw

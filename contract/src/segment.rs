@@ -66,6 +66,12 @@ fn is_safe(byte: u8) -> bool {
 /// ```
 pub fn encode_component(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
+    encode_into(&mut out, raw);
+    out
+}
+
+/// [`encode_component`], appended to `out`.
+pub(crate) fn encode_into(out: &mut String, raw: &str) {
     for &byte in raw.as_bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
             out.push(byte as char);
@@ -75,16 +81,22 @@ pub fn encode_component(raw: &str) -> String {
             out.push(char::from_digit(u32::from(byte & 15), 16).unwrap().to_ascii_uppercase());
         }
     }
-    out
 }
 
 /// Decodes and validates one raw (still percent-encoded) segment from a request URL.
 pub(crate) fn decode_segment(raw: &str) -> Result<String, SegmentError> {
-    let lower = raw.to_ascii_lowercase();
-    if ["%2f", "%5c", "%2e"].iter().any(|encoded| lower.contains(encoded)) {
+    let bytes = raw.as_bytes();
+    let encoded_separator = bytes
+        .windows(3)
+        .any(|w| w[0] == b'%' && matches!((w[1], w[2].to_ascii_lowercase()), (b'2', b'f' | b'e') | (b'5', b'c')));
+    if encoded_separator {
         return Err(SegmentError::EncodedSeparator);
     }
-    let bytes = raw.as_bytes();
+    // Most ids need no decoding: check and copy them once.
+    if !bytes.contains(&b'%') {
+        validate(raw)?;
+        return Ok(raw.to_owned());
+    }
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -98,11 +110,13 @@ pub(crate) fn decode_segment(raw: &str) -> Result<String, SegmentError> {
             i += 1;
         }
     }
-    validate(&String::from_utf8_lossy(&decoded))
+    let decoded = String::from_utf8(decoded).unwrap_or_else(|bad| String::from_utf8_lossy(bad.as_bytes()).into_owned());
+    validate(&decoded)?;
+    Ok(decoded)
 }
 
-/// Validates a decoded segment, returning it owned when it is safe to forward.
-pub(crate) fn validate(segment: &str) -> Result<String, SegmentError> {
+/// Checks that a decoded segment is safe to forward.
+pub(crate) fn validate(segment: &str) -> Result<(), SegmentError> {
     if segment.is_empty() {
         return Err(SegmentError::Empty);
     }
@@ -115,7 +129,7 @@ pub(crate) fn validate(segment: &str) -> Result<String, SegmentError> {
     if let Some(bad) = segment.chars().find(|&c| !c.is_ascii() || !is_safe(c as u8)) {
         return Err(SegmentError::InvalidCharacter(bad));
     }
-    Ok(segment.to_owned())
+    Ok(())
 }
 
 #[cfg(test)]

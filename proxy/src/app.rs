@@ -124,7 +124,6 @@ pub fn router(config: &Config, tokens: Option<Arc<PlayerTokens>>, metrics: Optio
         .route("/whalepass/{*rest}", proxy_route.clone())
         .route("/giftoin/{*rest}", proxy_route)
         .route_layer(middleware::from_fn_with_state(Arc::new(Gate { origins, tokens, rate_limit }), admit))
-        .route_layer(metrics::CountLayer)
         .route("/healthz", get_only(on(MethodFilter::GET, health)));
     let api = match state.metrics.is_some() {
         true => api.route("/metrics", get_only(on(MethodFilter::GET, render_metrics))),
@@ -256,9 +255,10 @@ struct Gate {
     rate_limit: Option<limits::RateLimit>,
 }
 
-/// The gate as one middleware: one layer (one boxed future and one clone of the routes per
-/// request) rather than one per check.
+/// The gate as one middleware, which also counts every answer (refusals included): one layer
+/// (one boxed future and one clone of the routes per request) rather than one per check.
 async fn admit(State(gate): State<Arc<Gate>>, mut request: Request, next: Next) -> Response {
+    let route = metrics::route_kind(request.uri().path());
     let admitted = async {
         check_origin(&gate.origins, &request)?;
         let player = auth::player(gate.tokens.as_deref(), &request)?;
@@ -268,10 +268,12 @@ async fn admit(State(gate): State<Arc<Gate>>, mut request: Request, next: Next) 
             None => Ok(()),
         }
     };
-    match admitted.await {
+    let response = match admitted.await {
         Ok(()) => next.run(request).await,
         Err(refused) => refused.into_response(),
-    }
+    };
+    metrics::request(route, response.status().as_u16());
+    response
 }
 
 /// Refuses browser requests from origins outside the allowlist. Same-origin GETs carry no

@@ -17,15 +17,11 @@
 //! | `progress_proxy_upstream_in_flight` / `_body_bytes` / `_body_bytes_max` (gauges) | |
 //! | `progress_proxy_cache_bytes`, `progress_proxy_cache_entries` (gauges) | |
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
-use axum::http::{header, HeaderValue, Request};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use tower::{Layer, Service};
 
 const REQUESTS: &str = "progress_proxy_requests_total";
 const UPSTREAM_SECONDS: &str = "progress_proxy_upstream_seconds";
@@ -86,73 +82,38 @@ pub fn render(handle: &PrometheusHandle) -> Response {
 
 /// One answered proxy request.
 pub fn request(route: &'static str, status: u16) {
-    metrics::counter!(REQUESTS, "route" => route, "status" => status_label(status)).increment(1);
+    let status = status_label(status);
+    thread_local! {
+        static COUNTERS: Handles<metrics::Counter> = const { Handles::new() };
+    }
+    COUNTERS.with(|counters| counters.get((route, status), || metrics::counter!(REQUESTS, "route" => route, "status" => status)).increment(1));
 }
 
-/// A layer that counts every answer of the services below it by route kind and status.
-///
-/// Written as a plain tower layer rather than `middleware::from_fn`: it sits on every request,
-/// and this form neither boxes a future nor clones the service per call.
-#[derive(Debug, Clone, Copy)]
-pub struct CountLayer;
-
-impl<S> Layer<S> for CountLayer {
-    type Service = Count<S>;
-
-    fn layer(&self, inner: S) -> Count<S> {
-        Count(inner)
-    }
+/// The handles of one labelled metric, by label values, kept per thread. Every label value is
+/// a `&'static str`, so a handful of pairs cover every combination the proxy produces, and a
+/// lookup here replaces the registry's (which builds and hashes the labelled key each time).
+struct Handles<H> {
+    handles: std::cell::RefCell<Vec<((&'static str, &'static str), H)>>,
 }
 
-/// The service [`CountLayer`] makes.
-#[derive(Debug, Clone)]
-pub struct Count<S>(S);
-
-impl<S, B> Service<Request<B>> for Count<S>
-where
-    S: Service<Request<B>, Response = Response>,
-{
-    type Response = Response;
-    type Error = S::Error;
-    type Future = Counted<S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.0.poll_ready(cx)
+impl<H: Clone> Handles<H> {
+    const fn new() -> Self {
+        Handles { handles: std::cell::RefCell::new(Vec::new()) }
     }
 
-    fn call(&mut self, request: Request<B>) -> Self::Future {
-        let route = route_kind(request.uri().path());
-        Counted { inner: self.0.call(request), route }
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// An answer on its way, counted when it is ready.
-    pub struct Counted<F> {
-        #[pin]
-        inner: F,
-        route: &'static str,
-    }
-}
-
-impl<F, E> Future for Counted<F>
-where
-    F: Future<Output = Result<Response, E>>,
-{
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let this = self.project();
-        let result = ready!(this.inner.poll(cx));
-        if let Ok(response) = &result {
-            request(this.route, response.status().as_u16());
+    fn get(&self, labels: (&'static str, &'static str), register: impl FnOnce() -> H) -> H {
+        let mut handles = self.handles.borrow_mut();
+        if let Some((_, handle)) = handles.iter().find(|(known, _)| *known == labels) {
+            return handle.clone();
         }
-        Poll::Ready(result)
+        let handle = register();
+        handles.push((labels, handle.clone()));
+        handle
     }
 }
 
-/// The kind of route a path is, from its shape alone (no parsing on the hot path).
-fn route_kind(path: &str) -> &'static str {
+/// The route kind of a proxy path, as the `route` label names it.
+pub fn route_kind(path: &str) -> &'static str {
     if path.starts_with("/whalepass/players/") {
         "progress"
     } else if path.starts_with("/whalepass/battlepass/") {
@@ -169,12 +130,21 @@ fn route_kind(path: &str) -> &'static str {
 
 /// One upstream request, with how it ended.
 pub fn upstream(provider: &'static str, outcome: &'static str, took: Duration) {
-    metrics::histogram!(UPSTREAM_SECONDS, "provider" => provider, "outcome" => outcome).record(took.as_secs_f64());
+    thread_local! {
+        static HISTOGRAMS: Handles<metrics::Histogram> = const { Handles::new() };
+    }
+    let histogram = HISTOGRAMS.with(|histograms| {
+        histograms.get((provider, outcome), || metrics::histogram!(UPSTREAM_SECONDS, "provider" => provider, "outcome" => outcome))
+    });
+    histogram.record(took.as_secs_f64());
 }
 
 /// One cache lookup.
 pub fn cache(outcome: &'static str) {
-    metrics::counter!(CACHE, "outcome" => outcome).increment(1);
+    thread_local! {
+        static COUNTERS: Handles<metrics::Counter> = const { Handles::new() };
+    }
+    COUNTERS.with(|counters| counters.get((outcome, ""), || metrics::counter!(CACHE, "outcome" => outcome)).increment(1));
 }
 
 /// One wait for another replica's upstream call.
