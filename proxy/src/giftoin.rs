@@ -2,18 +2,17 @@
 //! page asks for.
 
 use bytes::Bytes;
-use axum::http::request::Builder;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
-
-use crate::config::ApiKey;
 
 /// Giftoin's documented key header. The underscore is legal in HTTP header names, and hyper
 /// sends it as is (the fake upstream in the tests checks exactly this spelling).
-const API_KEY_HEADER: &str = "x-gft_api_key";
+const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-gft_api_key");
 
-/// Adds Giftoin's headers to an upstream request.
-pub fn authorize(request: Builder, key: &ApiKey) -> Builder {
-    request.header(API_KEY_HEADER, crate::secret_header(key)).header("Accept", "application/json")
+/// Adds Giftoin's headers to an upstream request: `key` is the API key's (sensitive) value.
+pub fn authorize(headers: &mut HeaderMap, key: &HeaderValue) {
+    headers.insert(API_KEY_HEADER, key.clone());
+    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
 }
 
 /// Withholds every reward's `value` (a claim code, a link) from a collection-progress body:

@@ -52,6 +52,8 @@ struct Upstream {
     provider: Provider,
     base: Url,
     key: Option<ApiKey>,
+    /// The key as its (sensitive) header value, built once.
+    key_header: Option<HeaderValue>,
     /// Requests in flight to this provider: a burst queues here instead of hitting the
     /// provider's own rate limit at full width, and each permit bounds one buffered body.
     slots: Semaphore,
@@ -181,12 +183,14 @@ impl Upstreams {
                 provider: Provider::Whalepass,
                 base: config.whalepass_base_url.clone(),
                 key: config.whalepass_api_key.clone(),
+                key_header: config.whalepass_api_key.as_ref().map(crate::secret_header),
                 slots: slots(),
             },
             giftoin: Upstream {
                 provider: Provider::Giftoin,
                 base: config.giftoin_base_url.clone(),
                 key: config.giftoin_api_key.clone(),
+                key_header: config.giftoin_api_key.as_ref().map(crate::secret_header),
                 slots: slots(),
             },
             body_budget: Semaphore::new(config.upstream_body_memory as usize),
@@ -245,12 +249,16 @@ impl Upstreams {
         let provider = upstream.provider;
         let _slot = upstream.slots.acquire().await.expect("the semaphore is never closed");
         let uri = Uri::try_from(self.url(route).as_str()).map_err(|_| ProxyError::Internal)?;
-        let request = Request::get(uri).header(header::USER_AGENT, USER_AGENT);
-        let request = match provider {
-            Provider::Whalepass => whalepass::authorize(request, key, route),
-            Provider::Giftoin => giftoin::authorize(request, key),
-        };
-        let request = request.body(Empty::new()).map_err(|_| ProxyError::Internal)?;
+        let mut request = Request::new(Empty::new());
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        headers.reserve(4);
+        headers.insert(header::USER_AGENT, USER_AGENT);
+        let key_header = upstream.key_header.as_ref().ok_or(ProxyError::NotConfigured(provider))?;
+        match provider {
+            Provider::Whalepass => whalepass::authorize(headers, key_header, route),
+            Provider::Giftoin => giftoin::authorize(headers, key_header),
+        }
         let response = self.client.client().request(request).await.map_err(|err| classify(provider, &err))?;
         let status = response.status();
         let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
