@@ -177,7 +177,7 @@ async fn forward(State(state): State<Arc<AppState>>, request: Request) -> Result
         budgets.take(route.provider()).await?;
         let fetched = match demo {
             true => demo::answer(&route),
-            false => upstreams.fetch(&route).await?,
+            false => upstreams.fetch(&route, !fresh_for.is_zero()).await?,
         };
         Ok(match withhold && fetched.status.is_success() {
             true => Fetched { body: giftoin::withhold_reward_values(fetched.body), ..fetched },

@@ -225,12 +225,13 @@ impl Upstreams {
     }
 
     /// Asks upstream for `route`, waiting for a free slot first; the whole exchange (slot
-    /// included) is bounded by the upstream timeout.
-    pub async fn fetch(&self, route: &ProxyRoute) -> Result<Fetched, ProxyError> {
+    /// included) is bounded by the upstream timeout. `cached`: the answer is meant for the
+    /// cache, so a success must be JSON (else [`ProxyError::NotJson`]).
+    pub async fn fetch(&self, route: &ProxyRoute, cached: bool) -> Result<Fetched, ProxyError> {
         let upstream = self.upstream(route.provider());
         let key = upstream.key.as_ref().ok_or(ProxyError::NotConfigured(upstream.provider))?;
         let started = Instant::now();
-        let result = match tokio::time::timeout(self.timeout, self.exchange(upstream, key, route)).await {
+        let result = match tokio::time::timeout(self.timeout, self.exchange(upstream, key, route, cached)).await {
             Ok(result) => result,
             Err(_) => {
                 tracing::warn!(provider = upstream.provider.name(), "upstream did not answer in time");
@@ -245,7 +246,7 @@ impl Upstreams {
         result
     }
 
-    async fn exchange(&self, upstream: &Upstream, key: &ApiKey, route: &ProxyRoute) -> Result<Fetched, ProxyError> {
+    async fn exchange(&self, upstream: &Upstream, key: &ApiKey, route: &ProxyRoute, check_json: bool) -> Result<Fetched, ProxyError> {
         let provider = upstream.provider;
         let _slot = upstream.slots.acquire().await.expect("the semaphore is never closed");
         let uri = Uri::try_from(self.url(route).as_str()).map_err(|_| ProxyError::Internal)?;
@@ -269,7 +270,11 @@ impl Upstreams {
         let body = self.read_bounded(provider, response).await?;
         tracing::debug!(provider = provider.name(), %status, bytes = body.len(), "upstream answered");
 
-        let body = if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() {
+        // A success is checked only when it will be cached (a bad body must not be kept and
+        // served for the TTL); with caching off it passes unparsed, as any proxy passes a body,
+        // and the widget reports an unreadable answer itself. Errors are always checked, so an
+        // HTML error page still becomes JSON.
+        let body = if (status.is_success() && !check_json) || serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() {
             redact_key(body, key)
         } else if status.is_success() {
             return Err(ProxyError::NotJson(provider));

@@ -195,6 +195,20 @@ async fn non_json_upstream_bodies_become_json_errors() {
 }
 
 #[tokio::test]
+async fn with_caching_off_a_success_passes_unparsed_and_error_pages_still_become_json() {
+    // Nothing is stored, so nothing is checked: the body goes to the browser as upstream sent
+    // it, and the widget reports an unreadable answer itself.
+    let stack = Stack::start_with(&[("CACHE_TTL_PROGRESS", "0")]).await;
+    let malformed = stack.proxy.get("/whalepass/players/malformed/progress?gameId=g").await;
+    assert_eq!(malformed.status, 200);
+    assert_eq!(malformed.header("content-type"), Some("application/json"));
+    assert!(serde_json::from_str::<serde_json::Value>(&malformed.body).is_err(), "{}", malformed.body);
+    assert!(malformed.body.starts_with(r#"{"battlepassProgress""#), "{}", malformed.body);
+    let html = stack.proxy.get("/whalepass/players/html-502/progress?gameId=g").await;
+    assert!(html.assert_json_error(502, "upstream_error").contains("HTTP 502"));
+}
+
+#[tokio::test]
 async fn upstream_cookies_and_hop_by_hop_headers_are_not_passed_back() {
     let stack = Stack::start().await;
     let response = stack.proxy.get("/whalepass/players/cookie/progress?gameId=g").await;
