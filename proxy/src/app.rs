@@ -173,7 +173,7 @@ async fn forward(State(state): State<Arc<AppState>>, request: Request) -> Result
         move || shared_cache_key(&upstreams, &route)
     };
     let (upstreams, budgets, demo) = (state.upstreams.clone(), state.budgets.clone(), state.demo);
-    let fetch = async move {
+    let fetch = Box::pin(async move {
         budgets.take(route.provider()).await?;
         let fetched = match demo {
             true => demo::answer(&route),
@@ -183,7 +183,7 @@ async fn forward(State(state): State<Arc<AppState>>, request: Request) -> Result
             true => Fetched { body: giftoin::withhold_reward_values(fetched.body), ..fetched },
             false => fetched,
         })
-    };
+    });
     let mut response = state.cache.get_or_fetch(key, shared_key, fresh_for, fetch).await?.into_response(&parts.headers);
     if state.demo {
         demo::mark(&mut response);

@@ -243,16 +243,16 @@ impl Cache {
     /// `fetch` says upstream is failing. `shared_key` names the entry in the second tier: a
     /// hash of the upstream URL, computed only on a first-tier miss. `fresh_for` zero turns
     /// caching off for this request: `fetch` is called and its answer passed on.
-    pub async fn get_or_fetch<F>(
+    ///
+    /// `fetch` comes boxed: held inline, the upstream call's state would be carried (twice) by
+    /// every request's future, which the server moves around as it runs.
+    pub async fn get_or_fetch(
         &self,
         key: String,
         shared_key: impl FnOnce() -> String,
         fresh_for: Duration,
-        fetch: F,
-    ) -> Result<Answer, ProxyError>
-    where
-        F: Future<Output = Result<Fetched, ProxyError>> + Send + 'static,
-    {
+        fetch: BoxFuture<'static, Result<Fetched, ProxyError>>,
+    ) -> Result<Answer, ProxyError> {
         if fresh_for.is_zero() {
             return fetch.await.map(Answer::Passed);
         }
