@@ -5,12 +5,12 @@
 //!
 //! plus `/healthz`, `/metrics`, the demo's `/demo/token`, and optional static files.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderValue, Method};
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get_service, on, MethodFilter, MethodRouter};
 use axum::Router;
@@ -30,6 +30,7 @@ use crate::{demo, giftoin, limits, metrics};
 
 /// What every handler shares.
 struct AppState {
+    gate: Gate,
     upstreams: Arc<Upstreams>,
     budgets: Arc<Budgets>,
     shared: Option<Arc<Shared>>,
@@ -91,6 +92,7 @@ pub fn router(config: &Config, tokens: Option<Arc<PlayerTokens>>, metrics: Optio
     let shared = Shared::connect(config)?;
     let rate_limit = limits::RateLimit::new(config, shared.clone());
     let state = Arc::new(AppState {
+        gate: Gate { origins: origins.clone(), tokens: tokens.clone(), rate_limit },
         upstreams: Arc::new(upstreams),
         budgets: Arc::new(Budgets::new(config, shared.clone())),
         cache: Cache::new(config.cache_max_bytes, config.stale_if_error, shared.clone(), config.upstream_timeout()),
@@ -123,7 +125,6 @@ pub fn router(config: &Config, tokens: Option<Arc<PlayerTokens>>, metrics: Optio
     let api = Router::new()
         .route("/whalepass/{*rest}", proxy_route.clone())
         .route("/giftoin/{*rest}", proxy_route)
-        .route_layer(middleware::from_fn_with_state(Arc::new(Gate { origins, tokens, rate_limit }), admit))
         .route("/healthz", get_only(on(MethodFilter::GET, health)));
     let api = match state.metrics.is_some() {
         true => api.route("/metrics", get_only(on(MethodFilter::GET, render_metrics))),
@@ -155,15 +156,25 @@ fn get_only<S: Clone + Send + Sync + 'static>(router: MethodRouter<S>) -> Method
     router.on(MethodFilter::HEAD, || async { ProxyError::MethodNotAllowed }).fallback(|| async { ProxyError::MethodNotAllowed })
 }
 
-/// Forwards one proxy route upstream (or answers it from sample data in demo mode), through
-/// the cache.
+/// A proxy route: the gate, then the answer (upstream's, or sample data in demo mode) through
+/// the cache; every answer is counted, refusals included.
 ///
-/// It reads the request in place (route, player, `If-None-Match`) rather than through
-/// extractors that copy its URI and header map.
-async fn forward(State(state): State<Arc<AppState>>, request: Request) -> Result<Response, ProxyError> {
+/// The gate runs here rather than as middleware: each layer would box the request's future
+/// and clone the routes again on every request. The request is read in place (route, player,
+/// `If-None-Match`) rather than through extractors that copy its URI and header map.
+async fn forward(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let kind = metrics::route_kind(request.uri().path());
+    let response = match state.gate.admit(&request).await {
+        Ok(player) => answer(&state, request, player).await.unwrap_or_else(IntoResponse::into_response),
+        Err(refused) => refused.into_response(),
+    };
+    metrics::request(kind, response.status().as_u16());
+    response
+}
+
+async fn answer(state: &AppState, request: Request, player: Player) -> Result<Response, ProxyError> {
     let (parts, _) = request.into_parts();
     let route = ProxyRoute::parse(parts.uri.path(), parts.uri.query())?;
-    let player = parts.extensions.get::<Player>().ok_or(ProxyError::Internal)?;
     player.may_read(&route)?;
     let key = cache_key(&route);
     let fresh_for = state.fresh_for.of(&route);
@@ -255,25 +266,23 @@ struct Gate {
     rate_limit: Option<limits::RateLimit>,
 }
 
-/// The gate as one middleware, which also counts every answer (refusals included): one layer
-/// (one boxed future and one clone of the routes per request) rather than one per check.
-async fn admit(State(gate): State<Arc<Gate>>, mut request: Request, next: Next) -> Response {
-    let route = metrics::route_kind(request.uri().path());
-    let admitted = async {
-        check_origin(&gate.origins, &request)?;
-        let player = auth::player(gate.tokens.as_deref(), &request)?;
-        request.extensions_mut().insert(player);
-        match &gate.rate_limit {
-            Some(limit) => limit.check(limit.client(&request)).await,
-            None => Ok(()),
+impl Gate {
+    /// Who is asking, if the request may go on. What needs the request is read before the one
+    /// wait (the rate limit's, in Redis), so the future does not hold the request.
+    fn admit(&self, request: &Request) -> impl Future<Output = Result<Player, ProxyError>> + Send + '_ {
+        let player = check_origin(&self.origins, request).and_then(|()| auth::player(self.tokens.as_deref(), request));
+        let client = match (&player, &self.rate_limit) {
+            (Ok(player), Some(limit)) => Some((limit, limit.client(request, player))),
+            _ => None,
+        };
+        async move {
+            let player = player?;
+            if let Some((limit, client)) = client {
+                limit.check(client).await?;
+            }
+            Ok(player)
         }
-    };
-    let response = match admitted.await {
-        Ok(()) => next.run(request).await,
-        Err(refused) => refused.into_response(),
-    };
-    metrics::request(route, response.status().as_u16());
-    response
+    }
 }
 
 /// Refuses browser requests from origins outside the allowlist. Same-origin GETs carry no

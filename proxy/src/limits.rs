@@ -39,8 +39,8 @@ pub struct ClientKey {
 }
 
 impl ClientKey {
-    fn extract<T>(&self, request: &Request<T>) -> Client {
-        if let Some(subject) = request.extensions().get::<Player>().and_then(Player::subject) {
+    fn extract<T>(&self, request: &Request<T>, player: &Player) -> Client {
+        if let Some(subject) = player.subject() {
             return Client::Player(subject.into());
         }
         let forwarded = self.trust_forwarded_for.then(|| forwarded_for(request)).flatten();
@@ -121,9 +121,9 @@ impl RateLimit {
         Decision::local(self.local.check_key(&client))
     }
 
-    /// The client `request` counts against.
-    pub fn client(&self, request: &Request<Body>) -> Client {
-        self.key.extract(request)
+    /// The client `request` (from `player`, whose token is verified) counts against.
+    pub fn client(&self, request: &Request<Body>, player: &Player) -> Client {
+        self.key.extract(request, player)
     }
 
     /// Spends one request of `client`'s budget, or refuses it with 429 and `Retry-After`.
@@ -162,7 +162,7 @@ mod tests {
     #[test]
     fn forwarded_headers_are_ignored_unless_trusted() {
         let key = ClientKey { trust_forwarded_for: false };
-        let client = key.extract(&request(&[("x-forwarded-for", "9.9.9.9")]));
+        let client = key.extract(&request(&[("x-forwarded-for", "9.9.9.9")]), &Player::Anyone);
         assert_eq!(client, Client::Ip(IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
     }
 }
