@@ -2,7 +2,7 @@
 //! token subject, or else per client IP; one budget across every replica when Redis is
 //! configured (a GCRA script in Redis), else `governor`'s GCRA in this process.
 //!
-//! Keyed by the *verified* subject only (the token middleware runs first), so nobody can spend
+//! Keyed by the *verified* subject only (the gate checks the token first), so nobody can spend
 //! another player's budget by naming them in a forged token, nor dodge their own by inventing
 //! subjects. Behind a load balancer the peer is the balancer: `TRUST_FORWARDED_FOR` reads the
 //! client from `X-Forwarded-For` / `Forwarded` instead.
