@@ -30,6 +30,7 @@ use crate::{demo, giftoin, limits, metrics};
 
 /// What every handler shares.
 struct AppState {
+    /// Also holds the player-token verifier, which `/healthz` and the demo's token use.
     gate: Gate,
     upstreams: Arc<Upstreams>,
     budgets: Arc<Budgets>,
@@ -38,7 +39,6 @@ struct AppState {
     demo: bool,
     withhold_reward_values: bool,
     fresh_for: FreshFor,
-    tokens: Option<Arc<PlayerTokens>>,
     metrics: Option<PrometheusHandle>,
 }
 
@@ -92,7 +92,7 @@ pub fn router(config: &Config, tokens: Option<Arc<PlayerTokens>>, metrics: Optio
     let shared = Shared::connect(config)?;
     let rate_limit = limits::RateLimit::new(config, shared.clone());
     let state = Arc::new(AppState {
-        gate: Gate { origins: origins.clone(), tokens: tokens.clone(), rate_limit },
+        gate: Gate { origins: origins.clone(), tokens, rate_limit },
         upstreams: Arc::new(upstreams),
         budgets: Arc::new(Budgets::new(config, shared.clone())),
         cache: Cache::new(config.cache_max_bytes, config.stale_if_error, shared.clone(), config.upstream_timeout()),
@@ -104,7 +104,6 @@ pub fn router(config: &Config, tokens: Option<Arc<PlayerTokens>>, metrics: Optio
             progress: config.cache_ttl_progress,
             giftoin: config.cache_ttl_giftoin,
         },
-        tokens: tokens.clone(),
         metrics,
     });
     spawn_cache_gauges(state.clone());
@@ -224,7 +223,7 @@ async fn health(State(state): State<Arc<AppState>>) -> impl IntoResponse {
         "status": "ok",
         "mode": if state.demo { "demo" } else { "live" },
         "providers": { "whalepass": ready(Whalepass), "giftoin": ready(Giftoin) },
-        "playerTokens": state.tokens.is_some(),
+        "playerTokens": state.gate.tokens.is_some(),
         "redis": state.shared.as_ref().map_or("off", |shared| shared.status()),
     }))
 }
@@ -242,7 +241,7 @@ async fn demo_token(
     State(state): State<Arc<AppState>>,
     Query(who): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, ProxyError> {
-    let tokens = state.tokens.as_ref().ok_or(ProxyError::NotFound)?;
+    let tokens = state.gate.tokens.as_ref().ok_or(ProxyError::NotFound)?;
     let token = tokens
         .sign(who.get("sub").map(String::as_str), who.get("gft").map(String::as_str), Duration::from_secs(15 * 60))
         .map_err(|_| ProxyError::Internal)?;

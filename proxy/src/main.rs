@@ -28,7 +28,6 @@ mod whalepass;
 use std::sync::Arc;
 
 use progress_contract::Provider;
-use axum::http::HeaderValue;
 use tracing_subscriber::EnvFilter;
 
 use crate::auth::PlayerTokens;
@@ -37,14 +36,7 @@ use crate::auth::PlayerTokens;
 /// allocator measured 10 % of the proxy's CPU under load (`cargo xtask bench-proxy`, perf).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use crate::config::{ApiKey, Command, Config, Secret};
-
-/// A header value for a key, marked sensitive so no debug output of the request prints it.
-fn secret_header(key: &ApiKey) -> HeaderValue {
-    let mut value = HeaderValue::from_str(key.expose()).expect("keys are checked to be printable ASCII");
-    value.set_sensitive(true);
-    value
-}
+use crate::config::{Command, Config, Secret};
 
 fn main() -> std::process::ExitCode {
     // Settings first, while the process is single-threaded: the config file may set variables.

@@ -51,12 +51,25 @@ impl Fetched {
 struct Upstream {
     provider: Provider,
     base: Url,
-    key: Option<ApiKey>,
-    /// The key as its (sensitive) header value, built once.
-    key_header: Option<HeaderValue>,
+    key: Option<Key>,
     /// Requests in flight to this provider: a burst queues here instead of hitting the
     /// provider's own rate limit at full width, and each permit bounds one buffered body.
     slots: Semaphore,
+}
+
+/// A provider's API key, and the same key as its (sensitive) header value, built once.
+struct Key {
+    secret: ApiKey,
+    header: HeaderValue,
+}
+
+impl Key {
+    fn new(secret: &ApiKey) -> Self {
+        let mut header = HeaderValue::from_str(secret.expose()).expect("keys are checked to be printable ASCII");
+        // Marked sensitive so no debug output of a request prints it.
+        header.set_sensitive(true);
+        Key { secret: secret.clone(), header }
+    }
 }
 
 /// Both upstream services and the HTTP clients that reach them.
@@ -182,15 +195,13 @@ impl Upstreams {
             whalepass: Upstream {
                 provider: Provider::Whalepass,
                 base: config.whalepass_base_url.clone(),
-                key: config.whalepass_api_key.clone(),
-                key_header: config.whalepass_api_key.as_ref().map(crate::secret_header),
+                key: config.whalepass_api_key.as_ref().map(Key::new),
                 slots: slots(),
             },
             giftoin: Upstream {
                 provider: Provider::Giftoin,
                 base: config.giftoin_base_url.clone(),
-                key: config.giftoin_api_key.clone(),
-                key_header: config.giftoin_api_key.as_ref().map(crate::secret_header),
+                key: config.giftoin_api_key.as_ref().map(Key::new),
                 slots: slots(),
             },
             body_budget: Semaphore::new(config.upstream_body_memory as usize),
@@ -246,7 +257,7 @@ impl Upstreams {
         result
     }
 
-    async fn exchange(&self, upstream: &Upstream, key: &ApiKey, route: &ProxyRoute, check_json: bool) -> Result<Fetched, ProxyError> {
+    async fn exchange(&self, upstream: &Upstream, key: &Key, route: &ProxyRoute, check_json: bool) -> Result<Fetched, ProxyError> {
         let provider = upstream.provider;
         let _slot = upstream.slots.acquire().await.expect("the semaphore is never closed");
         let uri = Uri::try_from(self.url(route).as_str()).map_err(|_| ProxyError::Internal)?;
@@ -255,10 +266,9 @@ impl Upstreams {
         let headers = request.headers_mut();
         headers.reserve(4);
         headers.insert(header::USER_AGENT, USER_AGENT);
-        let key_header = upstream.key_header.as_ref().ok_or(ProxyError::NotConfigured(provider))?;
         match provider {
-            Provider::Whalepass => whalepass::authorize(headers, key_header, route),
-            Provider::Giftoin => giftoin::authorize(headers, key_header),
+            Provider::Whalepass => whalepass::authorize(headers, &key.header, route),
+            Provider::Giftoin => giftoin::authorize(headers, &key.header),
         }
         let response = self.client.client().request(request).await.map_err(|err| classify(provider, &err))?;
         let status = response.status();
@@ -275,7 +285,7 @@ impl Upstreams {
         // and the widget reports an unreadable answer itself. Errors are always checked, so an
         // HTML error page still becomes JSON.
         let body = if (status.is_success() && !check_json) || serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() {
-            redact_key(body, key)
+            redact_key(body, &key.secret)
         } else if status.is_success() {
             return Err(ProxyError::NotJson(provider));
         } else {
