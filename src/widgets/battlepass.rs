@@ -14,7 +14,8 @@ use super::polling::keep_fresh;
 use super::remote::{load_on_change, Remote, RemoteStatus};
 use super::sign_in::SignIn;
 use super::styles::inline_styles;
-use super::{image_src, keyed};
+use super::lean::condition;
+use super::{effect, image_src, keyed, When};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::format::{self, Locale};
 use crate::labels::{Label, LabelOverrides, Labels};
@@ -402,7 +403,7 @@ pub fn BattlepassProgress(
     let progress = Remote::<PlayerProgress>::new();
     let season = Remote::<Battlepass>::new();
     let events = StoredValue::new_local(events);
-    let guest = Memo::new(move |_| player_id.with(|p| p.as_deref().is_none_or(|p| p.trim().is_empty())));
+    let guest = condition(move || player_id.with(|p| p.as_deref().is_none_or(|p| p.trim().is_empty())));
     // The season held (or on its way), and whether with its tiers: what is already there is never
     // asked for again (a guest who signs in keeps the season on screen).
     let season_held = StoredValue::new(None::<(String, bool)>);
@@ -465,7 +466,7 @@ pub fn BattlepassProgress(
             .with(|p| p.as_ref()?.battlepass_progress.as_ref()?.battlepass_id.clone())
             .or_else(|| battlepass_id.get())
     });
-    Effect::new(move |_| {
+    effect(move || {
         let Some(id) = season_id.get() else { return };
         let levels = guest.get();
         match season_held.get_value() {
@@ -537,10 +538,11 @@ pub fn BattlepassProgress(
             set_paging((left > 1, left + list.client_width() < list.scroll_width() - 1));
         }
     };
-    Effect::new(move |centred: Option<bool>| {
+    let mut centred = false;
+    effect(move || {
         let shown = !track.with(Vec::is_empty);
-        let Some(list) = levels_list.get() else { return centred.unwrap_or(false) };
-        if shown && centred != Some(true) {
+        let Some(list) = levels_list.get() else { return };
+        if shown && !centred {
             if let Some(current) = list.query_selector(".pw-current").ok().flatten() {
                 // The list is the levels' offset parent (`position: relative` in the stylesheet).
                 let current: web_sys::HtmlElement = current.unchecked_into();
@@ -548,7 +550,7 @@ pub fn BattlepassProgress(
             }
         }
         update_paging();
-        centred == Some(true) || shown
+        centred |= shown;
     });
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         let Some(list) = levels_list.get_untracked() else { return };
@@ -586,15 +588,15 @@ pub fn BattlepassProgress(
                         let remote = if guest.get() { season.state() } else { progress.state() };
                         view! { <RemoteStatus remote retry=UnsyncCallback::new(move |_| load()) loading_label=Label::LoadingBattlePass /> }
                     }}
-                    <Show when=move || guest.get()>
+                    <When when=move || guest.get()>
                         <SignIn url=sign_in_url on_sign_in />
-                    </Show>
+                    </When>
                     {move || xp.get().map(|xp| view! { <XpBar xp /> })}
                     {move || next.get().map(|next| view! { <NextRewardLine next /> })}
-                    <Show when=is_empty>
+                    <When when=is_empty>
                         <p class="pw-empty">{no_battle_pass.clone()}</p>
-                    </Show>
-                    <Show when=move || !compact() && !track.with(Vec::is_empty)>
+                    </When>
+                    <When when=move || !compact() && !track.with(Vec::is_empty)>
                         <div class="pw-track" part="track">
                             <div class="pw-track-head">
                                 <h3 class="pw-subtitle">{levels.clone()}</h3>
@@ -627,13 +629,13 @@ pub fn BattlepassProgress(
                                 </For>
                             </ol>
                         </div>
-                    </Show>
-                    <Show when=move || !compact() && !challenges.with(Vec::is_empty)>
+                    </When>
+                    <When when=move || !compact() && !challenges.with(Vec::is_empty)>
                         <div class="pw-challenge-groups">
                             <h3 class="pw-subtitle">{challenges_title.clone()}</h3>
                             {ChallengeState::ALL.map(|state| view! { <ChallengeGroup state challenges /> })}
                         </div>
-                    </Show>
+                    </When>
                 }
                 .into_any()
             }}
@@ -674,14 +676,14 @@ fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(ChallengeState, C
         keyed(mine, |c: &Challenge| c.id.clone(), previous)
     });
     view! {
-        <Show when=move || !items.with(Vec::is_empty)>
+        <When when=move || !items.with(Vec::is_empty)>
             <h4 class="pw-group-title">{expect_context::<Labels>().get(state.title())}</h4>
             <ul class="pw-challenges">
                 <For each=move || items.get() key=|(key, _)| key.clone() let:((_, challenge))>
                     <ChallengeItem challenge state />
                 </For>
             </ul>
-        </Show>
+        </When>
     }
 }
 

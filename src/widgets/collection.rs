@@ -13,7 +13,8 @@ use super::polling::keep_fresh;
 use super::remote::{load_on_change, Remote, RemoteStatus};
 use super::sign_in::SignIn;
 use super::styles::inline_styles;
-use super::{image_src, keyed};
+use super::lean::condition;
+use super::{image_src, keyed, When};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::widgets::countdown::Countdown;
 use crate::widgets::qr::QrImage;
@@ -215,7 +216,7 @@ pub fn CollectionProgress(
     let programs = Remote::<Vec<Program>>::new();
     let events = StoredValue::new_local(events);
     // No user: nothing to fetch (no program definition is public), only the call to action.
-    let guest = Memo::new(move |_| platform_user_id.with(|u| u.as_deref().is_none_or(|u| u.trim().is_empty())));
+    let guest = condition(move || platform_user_id.with(|u| u.as_deref().is_none_or(|u| u.trim().is_empty())));
 
     let load = move || {
         if guest.get_untracked() {
@@ -267,17 +268,17 @@ pub fn CollectionProgress(
                 provide_context(locale);
                 provide_context(t.clone());
                 view! {
-                    <Show when=move || guest.get()>
+                    <When when=move || guest.get()>
                         <SignIn url=sign_in_url on_sign_in />
-                    </Show>
+                    </When>
                     <RemoteStatus
                         remote=programs.state()
                         retry=UnsyncCallback::new(move |_| load())
                         loading_label=Label::LoadingCollections
                     />
-                    <Show when=move || programs.has_data() && shown.with(Vec::is_empty)>
+                    <When when=move || programs.has_data() && shown.with(Vec::is_empty)>
                         <p class="pw-empty">{t.get(Label::NoCollections)}</p>
-                    </Show>
+                    </When>
                     <div class="pw-programs">
                         // Keyed by identity and content, so only changed programs re-render.
                         <For

@@ -4,6 +4,7 @@ pub mod battlepass;
 pub mod collection;
 pub mod countdown;
 pub mod events;
+pub mod lean;
 pub mod polling;
 pub mod qr;
 pub mod remote;
@@ -12,6 +13,7 @@ pub mod styles;
 
 pub use battlepass::BattlepassProgress;
 pub use collection::CollectionProgress;
+pub use lean::{effect, When};
 
 /// Seconds between background refreshes when nothing else is said.
 pub const DEFAULT_REFRESH_SECS: u32 = 60;

@@ -19,7 +19,7 @@ pub fn poll_while_visible(every_secs: Signal<u32>, refresh: impl Fn() + Clone + 
     let timer = StoredValue::new(None::<IntervalHandle>);
     let stop = move || timer.try_update_value(|t| t.take().map(|t| t.clear()));
     let tick = refresh.clone();
-    Effect::new(move |_| {
+    super::effect(move || {
         stop();
         let secs = every_secs.get();
         if secs > 0 {
@@ -45,12 +45,14 @@ pub fn poll_while_visible(every_secs: Signal<u32>, refresh: impl Fn() + Clone + 
 pub fn keep_fresh(refresh: MaybeProp<u32>, refresh_now: Option<Trigger>, load: impl Fn() + Copy + 'static) {
     poll_while_visible(Signal::derive(move || refresh.get().unwrap_or(super::DEFAULT_REFRESH_SECS)), load);
     if let Some(refresh_now) = refresh_now {
-        Effect::new(move |first: Option<()>| {
+        let mut first = true;
+        super::effect(move || {
             refresh_now.track();
             // The first run only subscribes: the widget's own first load is already under way.
-            if first.is_some() {
+            if !first {
                 load();
             }
+            first = false;
         });
     }
 }

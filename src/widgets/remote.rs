@@ -14,6 +14,7 @@ use web_sys::{AbortController, AbortSignal};
 
 use crate::labels::{Label, Labels};
 use crate::client::ClientError;
+use super::When;
 
 /// The state of one remote value. `Copy`: it is a handful of arena handles owned by the
 /// component that created it, and disposed with it.
@@ -147,11 +148,13 @@ pub struct RemoteState {
 /// load_on_change(move || player.track(), move || remote.clear(), load);
 /// ```
 pub fn load_on_change(inputs: impl Fn() + 'static, forget: impl Fn() + 'static, load: impl Fn() + 'static) {
-    Effect::new(move |previous: Option<()>| {
+    let mut first = true;
+    super::effect(move || {
         inputs();
-        if previous.is_some() {
+        if !first {
             forget();
         }
+        first = false;
         load();
     });
 }
@@ -183,7 +186,7 @@ pub fn RemoteStatus(
     let stop = move || {
         timer.try_update_value(|t| t.take().map(|t| t.clear()));
     };
-    Effect::new(move |_| {
+    super::effect(move || {
         stop();
         if let Some(ClientError::Busy { retry_in }) = error.get() {
             let handle = set_timeout_with_handle(move || retry.run(()), std::time::Duration::from_secs(retry_in.into()));
@@ -198,7 +201,7 @@ pub fn RemoteStatus(
         let widget = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest(".pw").ok().flatten());
         focus_after.set_value(widget.and_then(|w| w.dyn_into().ok()));
     };
-    Effect::new(move |_| {
+    super::effect(move || {
         if error.with(Option::is_none) {
             if let Some(widget) = focus_after.try_update_value(Option::take).flatten() {
                 let _ = widget.focus();
@@ -206,10 +209,10 @@ pub fn RemoteStatus(
         }
     });
     view! {
-        <Show when=move || !has_data.get() && loading.get() && error.with(Option::is_none)>
+        <When when=move || !has_data.get() && loading.get() && error.with(Option::is_none)>
             <p class="pw-loading" role="status" aria-busy="true">{loading_text.clone()}</p>
-        </Show>
-        <Show when=move || error.with(Option::is_some)>
+        </When>
+        <When when=move || error.with(Option::is_some)>
             <div
                 class="pw-error"
                 class:pw-error-notice=move || has_data.get()
@@ -237,7 +240,7 @@ pub fn RemoteStatus(
                 >
                     {word(1)}
                 </button>
-                <Show when=move || has_data.get()>
+                <When when=move || has_data.get()>
                     <button
                         type="button"
                         part="dismiss"
@@ -250,8 +253,8 @@ pub fn RemoteStatus(
                     >
                         "×"
                     </button>
-                </Show>
+                </When>
             </div>
-        </Show>
+        </When>
     }
 }
