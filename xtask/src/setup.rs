@@ -92,6 +92,39 @@ pub fn wasm_opt() -> PathBuf {
     root().join("node_modules/binaryen/bin/wasm-opt")
 }
 
+/// Where the release wasm (the package and the Rust example) is compiled: its own target
+/// directory, because [`size_flags`] change how every crate is compiled, and sharing `target/`
+/// with the other builds would rebuild both sides each time one of them runs.
+pub fn package_target_dir() -> PathBuf {
+    root().join("target/package")
+}
+
+/// The rustc this project's size flags were verified with.
+const SIZE_FLAGS_RUSTC: &str = "rustc 1.95.";
+
+/// Two of rustc's unstable size flags for the release wasm, applied to the wasm target's crates
+/// only (not to build scripts or proc macros). `-Zlocation-detail=none` drops the file, line and
+/// column every panic site carries (−3.5 KB brotli) and `-Zfmt-debug=none` makes `{:?}` print
+/// nothing (−4.2 KB; the widget crate formats nothing with it outside tests): 7.6 KB of the
+/// package in all. Unstable flags on the stable toolchain need `RUSTC_BOOTSTRAP=1`, so they are
+/// used only on the rustc they were verified with (the machine's one toolchain); any other
+/// builds the same package without them, a few KB larger, and says so.
+pub fn size_flags(command: &mut Command) -> &mut Command {
+    command.env("CARGO_TARGET_DIR", package_target_dir());
+    let rustc = output("rustc", &["--version"]).unwrap_or_default();
+    if rustc.starts_with(SIZE_FLAGS_RUSTC) {
+        command
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-Zlocation-detail=none -Zfmt-debug=none")
+    } else {
+        eprintln!(
+            "note: building the wasm without -Zlocation-detail=none -Zfmt-debug=none (verified on {SIZE_FLAGS_RUSTC}x, this is {}): the package will be about 7.6 KB larger",
+            rustc.trim()
+        );
+        command
+    }
+}
+
 /// Chromium and ChromeDriver, from Debian's packages when run as root.
 pub fn browser() -> Result<(PathBuf, PathBuf)> {
     let find = |names: &[&str]| {

@@ -12,12 +12,13 @@ const PKG_JS: &str = "pkg/progress_widgets.js";
 const PKG_ENTRY: &str = "pkg/progress-widgets.js";
 
 /// `cargo xtask build`: the release package in `pkg/` (wasm-pack, `--target web`, the size-tuned
-/// `wasm-release` profile), then wasm-opt.
+/// `wasm-release` profile and [`setup::size_flags`]), then wasm-opt.
 pub fn build() -> Result<PathBuf> {
     setup::wasm_tools()?;
     setup::npm_packages()?;
     let started = Instant::now();
-    run(Command::new("wasm-pack").args(["build", "--profile", "wasm-release", "--target", "web", "--out-dir", "pkg", "--out-name", "progress_widgets"])
+    run(setup::size_flags(&mut Command::new("wasm-pack"))
+        .args(["build", "--profile", "wasm-release", "--target", "web", "--out-dir", "pkg", "--out-name", "progress_widgets"])
         // wasm-pack must not fetch tools from the network: they are on PATH already.
         .env("WASM_PACK_CACHE", root().join("target/wasm-pack-cache")))?;
     let wasm = root().join(PKG_WASM);
