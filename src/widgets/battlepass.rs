@@ -15,7 +15,7 @@ use super::remote::{load_on_change, Remote, RemoteStatus};
 use super::sign_in::SignIn;
 use super::styles::inline_styles;
 use super::lean::condition;
-use super::{effect, image_src, keyed, When};
+use super::{effect, image_src, keyed, sort_positions, When};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::format::{self, Locale};
 use crate::labels::{Label, LabelOverrides, Labels};
@@ -145,12 +145,10 @@ pub fn season_track(levels: &[Level]) -> Vec<LevelStep> {
 }
 
 fn sorted(levels: &[Level]) -> Vec<Level> {
-    let mut levels = levels.to_vec();
-    levels.sort_by(|a, b| {
-        let key = |l: &Level| (l.level.is_none(), l.level.unwrap_or(0.0), l.exp_required.unwrap_or(0.0));
-        key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal)
-    });
-    levels
+    let key = |l: &Level| (l.level.is_none(), l.level.unwrap_or(0.0), l.exp_required.unwrap_or(0.0));
+    let mut order: Vec<usize> = (0..levels.len()).collect();
+    sort_positions(&mut order, &|a, b| key(&levels[a]).partial_cmp(&key(&levels[b])).unwrap_or(std::cmp::Ordering::Equal));
+    order.into_iter().map(|i| levels[i].clone()).collect()
 }
 
 /// The highest level reached: `lastCompletedLevel`, else the highest level marked completed.
