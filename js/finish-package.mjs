@@ -10,6 +10,43 @@ const pkg = process.argv[2] ?? join(js, "../pkg");
 const shipped = ["progress-widgets.js", "progress-widgets.d.ts", "custom-elements.json", "README.md"];
 for (const file of shipped) copyFileSync(join(js, file), join(pkg, file));
 
+// The wasm's import and export names were shortened by wasm-opt (`cargo xtask build` passes its
+// map): the glue must call the wasm, and hand it its imports, by the new names. Every old name must
+// be gone afterwards, or the build fails here rather than in a browser.
+const namesFile = process.argv[3];
+if (namesFile) {
+  const { imports, exports } = JSON.parse(readFileSync(namesFile, "utf8"));
+  const word = (name) => name.replace(/[$]/g, "\\$");
+  const glue = join(pkg, "progress_widgets.js");
+  let code = readFileSync(glue, "utf8");
+  // Every import module is named `a` now.
+  for (const module of new Set(imports.map(([module]) => module))) {
+    code = code.replaceAll(`${JSON.stringify(module)}:`, "a:");
+  }
+  for (const [, name, short] of imports) {
+    code = code.replace(new RegExp(`(?<![\\w$])${word(name)}(?=: function)`, "g"), () => short);
+  }
+  for (const [name, short] of exports) {
+    code = code.replace(new RegExp(`\\bwasm\\.${word(name)}(?![\\w$])`, "g"), () => `wasm.${short}`);
+  }
+  const shorts = new Set(exports.map(([, short]) => short));
+  const stale = [...code.matchAll(/\bwasm\.([\w$]+)/g)].map((m) => m[1]).filter((name) => !shorts.has(name));
+  const unrenamed = imports.filter(([, name]) => new RegExp(`(?<![\\w$])${word(name)}(?![\\w$])`).test(code));
+  if (stale.length || unrenamed.length || code.includes("_bg.js")) {
+    throw new Error(`the glue still uses old wasm names: ${[...new Set(stale)].join(", ")} ${unrenamed.map((i) => i[1]).join(", ")}`);
+  }
+  writeFileSync(glue, code);
+  // The glue's types name the raw exports in `InitOutput`.
+  const types = join(pkg, "progress_widgets.d.ts");
+  writeFileSync(
+    types,
+    readFileSync(types, "utf8").replace(/export interface InitOutput \{[^}]*\}/, (block) => {
+      for (const [name, short] of exports) block = block.replace(new RegExp(`(?<=readonly )${word(name)}(?=:)`), () => short);
+      return block;
+    }),
+  );
+}
+
 // One module for the script tag: the entry point and wasm-bindgen's glue bundled into one file, so
 // that a page's first load is entry → wasm, with no round trip for the glue in between (150 ms on
 // a phone), minified (oxc, through rolldown; exported names are kept). `progress_widgets.js`, the

@@ -10,6 +10,8 @@ use crate::setup::{self, root, run, Result};
 const PKG_WASM: &str = "pkg/progress_widgets_bg.wasm";
 const PKG_JS: &str = "pkg/progress_widgets.js";
 const PKG_ENTRY: &str = "pkg/progress-widgets.js";
+/// wasm-opt's map of the wasm's old import and export names to the short ones.
+const NAMES_MAP: &str = "target/package/wasm-names.json";
 
 /// `cargo xtask build`: the release package in `pkg/` (wasm-pack, `--target web`, the size-tuned
 /// `wasm-release` profile and [`setup::size_flags`]), then wasm-opt.
@@ -23,11 +25,23 @@ pub fn build() -> Result<PathBuf> {
         .env("WASM_PACK_CACHE", root().join("target/wasm-pack-cache")))?;
     let wasm = root().join(PKG_WASM);
     // Two rounds of -Oz: the second finds what the first's inlining and merging opened up
-    // (−280 B brotli measured; --converge, --gufa and -O4 gave less).
-    run(Command::new(setup::wasm_opt())
+    // (−280 B brotli measured; --converge, --gufa and -O4 gave less). Then the wasm's import and
+    // export names are shortened to a letter or two: wasm-bindgen's carry a 16-digit hash each
+    // (`__wbg_remove_8228e91d7ddbc755`), which no compressor can shrink, and they are written
+    // twice, in the wasm and in the glue. The glue is renamed to match by `finish-package.mjs`
+    // from the map wasm-opt prints (−2.4 KB brotli in the wasm).
+    let mut minify = Command::new(setup::wasm_opt());
+    minify
         .arg(&wasm)
-        .args(["-Oz", "-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "-o"])
-        .arg(&wasm))?;
+        .args(["-Oz", "-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"])
+        .args(["--minify-imports-and-exports-and-modules", "-o"])
+        .arg(&wasm);
+    eprintln!("$ {}", setup::describe(&minify));
+    let names = minify.stderr(Stdio::inherit()).output().map_err(|e| format!("cannot run wasm-opt: {e}"))?;
+    if !names.status.success() {
+        return Err(format!("wasm-opt failed ({})", names.status));
+    }
+    std::fs::write(root().join(NAMES_MAP), &names.stdout).map_err(|e| format!("cannot write {NAMES_MAP}: {e}"))?;
     ship_entry_point()?;
     eprintln!("built pkg/ in {:.1}s", started.elapsed().as_secs_f64());
     size()?;
@@ -37,7 +51,7 @@ pub fn build() -> Result<PathBuf> {
 /// Completes the package: the script-tag entry point, its types, the Custom Elements Manifest,
 /// the package README and `package.json`'s entry points (`js/finish-package.mjs`).
 fn ship_entry_point() -> Result {
-    run(Command::new("node").arg(root().join("js/finish-package.mjs")).arg(root().join("pkg")))
+    run(Command::new("node").arg(root().join("js/finish-package.mjs")).arg(root().join("pkg")).arg(root().join(NAMES_MAP)))
 }
 
 /// `cargo xtask size`: raw, gzip and brotli bytes of the package's wasm and JS.
