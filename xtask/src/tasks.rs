@@ -34,7 +34,10 @@ pub fn build() -> Result<PathBuf> {
     minify
         .arg(&wasm)
         .args(["-Oz", "-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"])
-        .args(["--minify-imports-and-exports-and-modules", "-o"])
+        // Functions sorted by name sit next to their look-alikes (the copies of one generic
+        // function), which brotli then finds within its window: −1.1 KB brotli, no byte of code
+        // changed.
+        .args(["--reorder-functions-by-name", "--minify-imports-and-exports-and-modules", "-o"])
         .arg(&wasm);
     eprintln!("$ {}", setup::describe(&minify));
     let names = minify.stderr(Stdio::inherit()).output().map_err(|e| format!("cannot run wasm-opt: {e}"))?;
