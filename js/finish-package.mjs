@@ -19,6 +19,19 @@ if (namesFile) {
   const word = (name) => name.replace(/[$]/g, "\\$");
   const glue = join(pkg, "progress_widgets.js");
   let code = readFileSync(glue, "utf8");
+  // wasm-streams' classes, whose wasm exports `cargo xtask build` removed (the widgets never
+  // make streams).
+  const unused = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
+  const dropClasses = (text) =>
+    unused.reduce(
+      (text, name) =>
+        text
+          .replace(new RegExp(`^export class ${name} \\{\\n[\\s\\S]*?^\\}\\n`, "m"), "")
+          .replace(new RegExp(`^if \\(Symbol\\.dispose\\) ${name}\\.prototype.*\\n`, "m"), "")
+          .replace(new RegExp(`^const ${name}Finalization = [\\s\\S]*?;\\n`, "m"), ""),
+      text,
+    );
+  code = dropClasses(code);
   // Every import module is named `a` now.
   for (const module of new Set(imports.map(([module]) => module))) {
     code = code.replaceAll(`${JSON.stringify(module)}:`, "a:");
@@ -40,9 +53,10 @@ if (namesFile) {
   const types = join(pkg, "progress_widgets.d.ts");
   writeFileSync(
     types,
-    readFileSync(types, "utf8").replace(/export interface InitOutput \{[^}]*\}/, (block) => {
+    dropClasses(readFileSync(types, "utf8")).replace(/export interface InitOutput \{[^}]*\}/, (block) => {
       for (const [name, short] of exports) block = block.replace(new RegExp(`(?<=readonly )${word(name)}(?=:)`), () => short);
-      return block;
+      // Exports that are no more (wasm-streams').
+      return block.replace(/^ *readonly [\w$]*intounderlying[\w$]*:.*\n/gm, "");
     }),
   );
 }

@@ -24,6 +24,7 @@ pub fn build() -> Result<PathBuf> {
         // wasm-pack must not fetch tools from the network: they are on PATH already.
         .env("WASM_PACK_CACHE", root().join("target/wasm-pack-cache")))?;
     let wasm = root().join(PKG_WASM);
+    drop_unused_exports(&wasm)?;
     // Two rounds of -Oz: the second finds what the first's inlining and merging opened up
     // (−280 B brotli measured; --converge, --gufa and -O4 gave less). Then the wasm's import and
     // export names are shortened to a letter or two: wasm-bindgen's carry a 16-digit hash each
@@ -49,6 +50,41 @@ pub fn build() -> Result<PathBuf> {
     eprintln!("built pkg/ in {:.1}s", started.elapsed().as_secs_f64());
     size()?;
     Ok(root().join("pkg"))
+}
+
+/// What wasm-streams exports (the `IntoUnderlying*` classes JavaScript streams can wrap): it comes
+/// with Leptos's server functions, which the widgets never call, and its exports would keep its
+/// code, and the futures machinery behind it, in the wasm. `finish-package.mjs` drops their glue.
+const UNUSED_EXPORTS: &str = "intounderlying";
+
+/// Removes the [`UNUSED_EXPORTS`] from the wasm and whatever only they reach (wasm-metadce, given
+/// every other export as a root): −1.4 KB brotli. Names are kept (`-g`) for the ordering below.
+fn drop_unused_exports(wasm: &std::path::Path) -> Result {
+    let graph = root().join("target/package/metadce-graph.json");
+    let script = r#"
+        const fs = require('fs');
+        const [wasm, graph, unused] = process.argv.slice(1);
+        const module = new WebAssembly.Module(fs.readFileSync(wasm));
+        const exports = WebAssembly.Module.exports(module).map((e) => e.name);
+        const imports = WebAssembly.Module.imports(module);
+        fs.writeFileSync(graph, JSON.stringify([
+          ...exports.filter((name) => !name.includes(unused)).map((name) => ({ name: `js:${name}`, root: true, reaches: [`wasm:${name}`] })),
+          ...exports.map((name) => ({ name: `wasm:${name}`, export: name })),
+          ...imports.map((i) => ({ name: `import:${i.module}:${i.name}`, import: [i.module, i.name] })),
+        ]));
+    "#;
+    run(Command::new("node").arg("-e").arg(script).arg(wasm).arg(&graph).arg(UNUSED_EXPORTS))?;
+    let mut metadce = Command::new(setup::wasm_opt().with_file_name("wasm-metadce"));
+    metadce
+        .arg(wasm)
+        .args(["-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "--graph-file"])
+        .arg(&graph)
+        .arg("-o")
+        .arg(wasm);
+    eprintln!("$ {}", setup::describe(&metadce));
+    // It lists what it removed on stdout.
+    let out = metadce.stderr(Stdio::inherit()).output().map_err(|e| format!("cannot run wasm-metadce: {e}"))?;
+    if out.status.success() { Ok(()) } else { Err(format!("wasm-metadce failed ({})", out.status)) }
 }
 
 /// Completes the package: the script-tag entry point, its types, the Custom Elements Manifest,
