@@ -43,7 +43,9 @@ pub fn build() -> Result<PathBuf> {
         // Functions sorted by name sit next to their look-alikes (the copies of one generic
         // function), which brotli then finds within its window: −1.1 KB brotli, no byte of code
         // changed.
-        .args(["--reorder-functions-by-name", "--minify-imports-and-exports-and-modules", "-o"])
+        .args(["--reorder-functions-by-name", "--minify-imports-and-exports-and-modules"])
+        // Sections no browser reads.
+        .args(["--strip-producers", "--strip-target-features", "-o"])
         .arg(&wasm);
     eprintln!("$ {}", setup::describe(&minify));
     let names = minify.stderr(Stdio::inherit()).output().map_err(|e| format!("cannot run wasm-opt: {e}"))?;
