@@ -405,8 +405,8 @@ impl Inputs for BattlepassInputs {
                 refresh=field(inputs, |i| i.common.refresh)
                 player_token=field(inputs, |i| i.common.player_token.clone())
                 locale=field(inputs, |i| i.common.locale.clone())
-                labels=field(inputs, |i| i.common.labels.clone())
-                compact=field(inputs, |i| i.compact)
+                labels=field(inputs, |i| Some(i.common.labels.clone()))
+                compact=field(inputs, |i| Some(i.compact))
                 events
                 refresh_now
             />
@@ -458,7 +458,7 @@ impl Inputs for CollectionInputs {
                 refresh=field(inputs, |i| i.common.refresh)
                 player_token=field(inputs, |i| i.common.player_token.clone())
                 locale=field(inputs, |i| i.common.locale.clone())
-                labels=field(inputs, |i| i.common.labels.clone())
+                labels=field(inputs, |i| Some(i.common.labels.clone()))
                 events
                 refresh_now
             />
