@@ -635,7 +635,6 @@ pub fn BattlepassProgress(
                         </div>
                     </When>
                 }
-                .into_any()
             }}
         </section>
     }

@@ -290,7 +290,6 @@ pub fn CollectionProgress(
                         </For>
                     </div>
                 }
-                .into_any()
             }}
         </section>
     }

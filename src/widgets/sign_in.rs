@@ -2,6 +2,7 @@
 //! event.
 
 use leptos::callback::UnsyncCallback;
+use leptos::either::Either;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit};
@@ -71,8 +72,8 @@ pub fn SignIn(
     view! {
         <p class="pw-sign-in" node_ref=container>
             {move || match url.get() {
-                Some(href) => view! { <a class="pw-cta" part="sign-in" href=href on:click=activate>{text.clone()}</a> }.into_any(),
-                None => view! { <button type="button" class="pw-cta" part="sign-in" on:click=activate>{text.clone()}</button> }.into_any(),
+                Some(href) => Either::Left(view! { <a class="pw-cta" part="sign-in" href=href on:click=activate>{text.clone()}</a> }),
+                None => Either::Right(view! { <button type="button" class="pw-cta" part="sign-in" on:click=activate>{text.clone()}</button> }),
             }}
         </p>
     }
