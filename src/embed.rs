@@ -318,7 +318,7 @@ trait Inputs: Clone + PartialEq + Send + Sync + Sized + 'static {
     /// (none: a guest view with nothing to ask for).
     fn route(&self) -> Option<ProxyRoute>;
     /// The widget, with every input a memo of `inputs` (so `update` changes only what changed).
-    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger, on_sign_in: UnsyncCallback<CustomEvent>) -> AnyView;
+    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger, on_sign_in: UnsyncCallback<CustomEvent>) -> impl IntoView + 'static;
 }
 
 /// Reads one field of the inputs as a signal that changes only when that field does.
@@ -393,7 +393,7 @@ impl Inputs for BattlepassInputs {
         })
     }
 
-    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger, on_sign_in: UnsyncCallback<CustomEvent>) -> AnyView {
+    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger, on_sign_in: UnsyncCallback<CustomEvent>) -> impl IntoView + 'static {
         view! {
             <BattlepassProgress
                 proxy_url=field(inputs, |i| i.common.proxy_url.clone())
@@ -411,7 +411,6 @@ impl Inputs for BattlepassInputs {
                 refresh_now
             />
         }
-        .into_any()
     }
 }
 
@@ -446,7 +445,7 @@ impl Inputs for CollectionInputs {
         })
     }
 
-    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger, on_sign_in: UnsyncCallback<CustomEvent>) -> AnyView {
+    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger, on_sign_in: UnsyncCallback<CustomEvent>) -> impl IntoView + 'static {
         view! {
             <CollectionProgress
                 proxy_url=field(inputs, |i| i.common.proxy_url.clone())
@@ -463,7 +462,6 @@ impl Inputs for CollectionInputs {
                 refresh_now
             />
         }
-        .into_any()
     }
 }
 
