@@ -49,15 +49,14 @@ if (namesFile) {
     throw new Error(`the glue still uses old wasm names: ${[...new Set(stale)].join(", ")} ${unrenamed.map((i) => i[1]).join(", ")}`);
   }
   writeFileSync(glue, code);
-  // The glue's types name the raw exports in `InitOutput`.
+  // The glue's types name the raw exports in `InitOutput`: renamed, or gone (wasm-streams').
+  const renamed = new Map(exports);
   const types = join(pkg, "progress_widgets.d.ts");
   writeFileSync(
     types,
-    dropClasses(readFileSync(types, "utf8")).replace(/export interface InitOutput \{[^}]*\}/, (block) => {
-      for (const [name, short] of exports) block = block.replace(new RegExp(`(?<=readonly )${word(name)}(?=:)`), () => short);
-      // Exports that are no more (wasm-streams').
-      return block.replace(/^ *readonly [\w$]*intounderlying[\w$]*:.*\n/gm, "");
-    }),
+    dropClasses(readFileSync(types, "utf8")).replace(/export interface InitOutput \{[^}]*\}/, (block) =>
+      block.replace(/^( *readonly )([\w$]+)(:.*\n)/gm, (line, head, name, tail) => (renamed.has(name) ? head + renamed.get(name) + tail : "")),
+    ),
   );
 }
 

@@ -32,6 +32,17 @@ pub fn run(command: &mut Command) -> Result {
     if status.success() { Ok(()) } else { Err(format!("`{}` failed ({status})", describe(command))) }
 }
 
+/// Runs a command in the workspace root, echoing it, and returns its stdout (stderr goes to the
+/// terminal); fails if it fails.
+pub fn run_for_output(command: &mut Command) -> Result<Vec<u8>> {
+    eprintln!("$ {}", describe(command));
+    if command.get_current_dir().is_none() {
+        command.current_dir(root());
+    }
+    let out = command.stderr(std::process::Stdio::inherit()).output().map_err(|e| format!("cannot run {}: {e}", describe(command)))?;
+    if out.status.success() { Ok(out.stdout) } else { Err(format!("`{}` failed ({})", describe(command), out.status)) }
+}
+
 /// Runs a command quietly and returns its stdout, or `None` if it cannot run or fails.
 pub fn output(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).output().ok()?;
@@ -98,6 +109,17 @@ pub fn wasm_opt() -> PathBuf {
 pub fn package_target_dir() -> PathBuf {
     root().join("target/package")
 }
+
+/// The wasm features rustc enables for `wasm32-unknown-unknown`, for binaryen's tools (which would
+/// otherwise refuse the module).
+pub const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
 
 /// The rustc this project's size flags were verified with.
 const SIZE_FLAGS_RUSTC: &str = "rustc 1.95.";

@@ -5,13 +5,11 @@ use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
-use crate::setup::{self, root, run, Result};
+use crate::setup::{self, root, run, run_for_output, Result};
 
 const PKG_WASM: &str = "pkg/progress_widgets_bg.wasm";
 const PKG_JS: &str = "pkg/progress_widgets.js";
 const PKG_ENTRY: &str = "pkg/progress-widgets.js";
-/// wasm-opt's map of the wasm's old import and export names to the short ones.
-const NAMES_MAP: &str = "target/package/wasm-names.json";
 
 /// `cargo xtask build`: the release package in `pkg/` (wasm-pack, `--target web`, the size-tuned
 /// `wasm-release` profile and [`setup::size_flags`]), then wasm-opt.
@@ -25,34 +23,31 @@ pub fn build() -> Result<PathBuf> {
         .env("WASM_PACK_CACHE", root().join("target/wasm-pack-cache")))?;
     let wasm = root().join(PKG_WASM);
     drop_unused_exports(&wasm)?;
-    // Two rounds of -Oz: the second finds what the first's inlining and merging opened up
-    // (−280 B brotli measured; --converge, --gufa and -O4 gave less). `-ocimfs=15`: a function
-    // with one caller is inlined into it only up to 15 bytes (by default, whatever its size).
-    // Fewer inlined bodies keep functions small, with few locals and the same short local
-    // indices over and over, which brotli compresses far better: the wasm is about the same
-    // size raw but 12 KB smaller in brotli (0: 139,713 B; 15: 138,181; 30: 139,111; 100: 143,912;
-    // the default: 150,449). Then the wasm's import and
-    // export names are shortened to a letter or two: wasm-bindgen's carry a 16-digit hash each
-    // (`__wbg_remove_8228e91d7ddbc755`), which no compressor can shrink, and they are written
-    // twice, in the wasm and in the glue. The glue is renamed to match by `finish-package.mjs`
-    // from the map wasm-opt prints (−2.4 KB brotli in the wasm).
-    let mut minify = Command::new(setup::wasm_opt());
-    minify
-        .arg(&wasm)
-        .args(["-ocimfs=15", "-Oz", "-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"])
-        // Functions sorted by name sit next to their look-alikes (the copies of one generic
-        // function), which brotli then finds within its window: −1.1 KB brotli, no byte of code
-        // changed.
-        .args(["--reorder-functions-by-name", "--minify-imports-and-exports-and-modules"])
-        // Sections no browser reads.
-        .args(["--strip-producers", "--strip-target-features", "-o"])
-        .arg(&wasm);
-    eprintln!("$ {}", setup::describe(&minify));
-    let names = minify.stderr(Stdio::inherit()).output().map_err(|e| format!("cannot run wasm-opt: {e}"))?;
-    if !names.status.success() {
-        return Err(format!("wasm-opt failed ({})", names.status));
-    }
-    std::fs::write(root().join(NAMES_MAP), &names.stdout).map_err(|e| format!("cannot write {NAMES_MAP}: {e}"))?;
+    let names = run_for_output(
+        Command::new(setup::wasm_opt())
+            .arg(&wasm)
+            // `-ocimfs=15`: a function with one caller is inlined into it only up to 15 bytes (by
+            // default, whatever its size). Small functions, with few locals and the same short
+            // local indices over and over, compress far better: about the same size raw, 12 KB
+            // less brotli (0: 139,713 B; 15: 138,181; 30: 139,111; 100: 143,912; default 150,449).
+            // Two rounds of -Oz: the second finds what the first's inlining and merging opened up
+            // (−280 B brotli; --converge, --gufa and -O4 gave less).
+            .args(["-ocimfs=15", "-Oz", "-Oz"])
+            .args(setup::WASM_FEATURES)
+            // Functions sorted by name sit next to their look-alikes (the copies of one generic
+            // function), which brotli then finds within its window: −1.1 KB brotli.
+            .arg("--reorder-functions-by-name")
+            // Import and export names shortened to a letter or two: wasm-bindgen's carry a
+            // 16-digit hash each (`__wbg_remove_8228e91d7ddbc755`), which no compressor can
+            // shrink, written in the wasm and in the glue (−2.4 KB brotli in the wasm). wasm-opt
+            // prints the map; `finish-package.mjs` renames the glue by it.
+            .arg("--minify-imports-and-exports-and-modules")
+            // Sections no browser reads.
+            .args(["--strip-producers", "--strip-target-features", "-o"])
+            .arg(&wasm),
+    )?;
+    let map = names_map();
+    std::fs::write(&map, names).map_err(|e| format!("cannot write {}: {e}", map.display()))?;
     ship_entry_point()?;
     eprintln!("built pkg/ in {:.1}s", started.elapsed().as_secs_f64());
     size()?;
@@ -67,7 +62,7 @@ const UNUSED_EXPORTS: &str = "intounderlying";
 /// Removes the [`UNUSED_EXPORTS`] from the wasm and whatever only they reach (wasm-metadce, given
 /// every other export as a root): −1.4 KB brotli. Names are kept (`-g`) for the ordering below.
 fn drop_unused_exports(wasm: &std::path::Path) -> Result {
-    let graph = root().join("target/package/metadce-graph.json");
+    let graph = setup::package_target_dir().join("metadce-graph.json");
     let script = r#"
         const fs = require('fs');
         const [wasm, graph, unused] = process.argv.slice(1);
@@ -81,23 +76,29 @@ fn drop_unused_exports(wasm: &std::path::Path) -> Result {
         ]));
     "#;
     run(Command::new("node").arg("-e").arg(script).arg(wasm).arg(&graph).arg(UNUSED_EXPORTS))?;
-    let mut metadce = Command::new(setup::wasm_opt().with_file_name("wasm-metadce"));
-    metadce
-        .arg(wasm)
-        .args(["-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "--graph-file"])
-        .arg(&graph)
-        .arg("-o")
-        .arg(wasm);
-    eprintln!("$ {}", setup::describe(&metadce));
-    // It lists what it removed on stdout.
-    let out = metadce.stderr(Stdio::inherit()).output().map_err(|e| format!("cannot run wasm-metadce: {e}"))?;
-    if out.status.success() { Ok(()) } else { Err(format!("wasm-metadce failed ({})", out.status)) }
+    // Its stdout, the list of what it removed, is not needed.
+    run_for_output(
+        Command::new(setup::wasm_opt().with_file_name("wasm-metadce"))
+            .arg(wasm)
+            .arg("-g")
+            .args(setup::WASM_FEATURES)
+            .arg("--graph-file")
+            .arg(&graph)
+            .arg("-o")
+            .arg(wasm),
+    )
+    .map(drop)
+}
+
+/// wasm-opt's map of the wasm's old import and export names to the short ones.
+fn names_map() -> PathBuf {
+    setup::package_target_dir().join("wasm-names.json")
 }
 
 /// Completes the package: the script-tag entry point, its types, the Custom Elements Manifest,
 /// the package README and `package.json`'s entry points (`js/finish-package.mjs`).
 fn ship_entry_point() -> Result {
-    run(Command::new("node").arg(root().join("js/finish-package.mjs")).arg(root().join("pkg")).arg(root().join(NAMES_MAP)))
+    run(Command::new("node").arg(root().join("js/finish-package.mjs")).arg(root().join("pkg")).arg(names_map()))
 }
 
 /// `cargo xtask size`: raw, gzip and brotli bytes of the package's wasm and JS.
