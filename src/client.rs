@@ -172,9 +172,9 @@ impl ClientError {
             ClientError::Http { status: 429, message } => t.fill(Label::ErrorRateLimited, &[("message", message)]),
             ClientError::Http { status, message } => {
                 let label = if *status >= 500 { Label::ErrorService } else { Label::ErrorRefused };
-                t.fill(label, &[("status", &status.to_string()), ("message", message)])
+                t.fill(label, &[("status", &crate::format::int((*status).into(), 1)), ("message", message)])
             }
-            ClientError::Busy { retry_in } => t.fill(Label::ErrorBusy, &[("seconds", &retry_in.to_string())]),
+            ClientError::Busy { retry_in } => t.fill(Label::ErrorBusy, &[("seconds", &crate::format::int((*retry_in).into(), 1))]),
             ClientError::Decode(message) => t.fill(Label::ErrorDecode, &[("message", message)]),
             ClientError::Aborted => "Cancelled".to_owned(),
         }
@@ -321,7 +321,7 @@ impl ProxyClient {
             }
         }
         let message = upstream_message(&body).unwrap_or_else(|| match response.status_text() {
-            text if text.is_empty() => format!("HTTP {status}"),
+            text if text.is_empty() => "HTTP ".to_owned() + &crate::format::int(status.into(), 1),
             text => text,
         });
         Err(ClientError::Http { status, message })

@@ -171,7 +171,7 @@ impl OptionValue {
         }
         Some(match (value.as_string(), value.as_f64()) {
             (Some(text), _) => OptionValue::Text(text),
-            (None, Some(n)) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 => OptionValue::Text((n as i64).to_string()),
+            (None, Some(n)) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 => OptionValue::Text(crate::format::int(n as i64, 1)),
             _ => OptionValue::Other,
         })
     }
@@ -186,7 +186,7 @@ struct Options {
 impl Options {
     fn read(function: &'static str, options: JsValue) -> Result<Self, JsError> {
         if !options.is_object() {
-            return Err(JsError::new(&format!("{function}: `options` must be an object")));
+            return Err(JsError::new(&(function.to_owned() + ": `options` must be an object")));
         }
         Ok(Options { function, raw: RawOptions::read(&options) })
     }
@@ -478,7 +478,7 @@ fn checked<I: Inputs>(options: &Options) -> Result<I, JsError> {
 fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
     let parent = element
         .dyn_into::<HtmlElement>()
-        .map_err(|_| JsError::new(&format!("{}: `element` must be an HTML element", I::FUNCTION)))?;
+        .map_err(|_| JsError::new(&(I::FUNCTION.to_owned() + ": `element` must be an HTML element")))?;
     let options = Options::read(I::FUNCTION, options)?;
     let initial = checked::<I>(&options)?;
     // `onSignIn` can change with `update`: the widget calls whichever is current.

@@ -269,7 +269,11 @@ pub fn number(value: f64) -> String {
     }
     let whole = abs.trunc() as u64;
     let cents = ((abs - abs.trunc()) * 100.0).round() as u64;
-    let digits = whole.to_string();
+    // Below 1e19 but possibly above i64: split off the top digits rather than format a u64.
+    let digits = match i64::try_from(whole) {
+        Ok(whole) => int(whole, 1),
+        Err(_) => int((whole / 1_000_000_000) as i64, 1) + &int((whole % 1_000_000_000) as i64, 9),
+    };
     let mut out = String::with_capacity(digits.len() + 4);
     if negative {
         out.push('-');
@@ -281,7 +285,7 @@ pub fn number(value: f64) -> String {
         out.push(c);
     }
     if cents > 0 {
-        let fraction = format!("{cents:02}");
+        let fraction = int(cents as i64, 2);
         out.push('.');
         out.push_str(fraction.trim_end_matches('0'));
     }
@@ -322,7 +326,34 @@ pub fn millis_date(millis: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    int(year, 4) + "-" + &int(month, 2) + "-" + &int(day, 2)
+}
+
+/// An integer in decimal, at least `width` digits (zero-padded): `int(7, 2)` is `07`.
+///
+/// Every integer the widgets write goes through here: Rust's own integer formatting is one copy
+/// of `core::fmt` machinery per integer type in the wasm.
+///
+/// ```
+/// use progress_widgets::format::int;
+/// assert_eq!(int(0, 1), "0");
+/// assert_eq!(int(7, 2), "07");
+/// assert_eq!(int(-1250, 1), "-1250");
+/// assert_eq!(int(i64::MIN, 1), "-9223372036854775808");
+/// ```
+pub fn int(value: i64, width: usize) -> String {
+    let mut digits = Vec::with_capacity(20);
+    let mut rest = value.unsigned_abs();
+    while rest > 0 || digits.len() < width.max(1) {
+        digits.push(b'0' + (rest % 10) as u8);
+        rest /= 10;
+    }
+    if value < 0 {
+        digits.push(b'-');
+    }
+    digits.reverse();
+    // Only ASCII digits and '-' were pushed.
+    String::from_utf8(digits).unwrap_or_default()
 }
 
 /// The units of a time left, largest first, as `Intl.DurationFormat` names them.
@@ -367,7 +398,7 @@ pub fn countdown(left_ms: i64) -> (Vec<(i64, usize)>, Option<i64>) {
 /// assert_eq!(progress_widgets::format::span_text(&[(1, 0), (2, 1)]), "1d 2h");
 /// ```
 pub fn span_text(parts: &[(i64, usize)]) -> String {
-    parts.iter().map(|(amount, unit)| amount.to_string() + ["d", "h", "m", "s"][*unit]).collect::<Vec<_>>().join(" ")
+    parts.iter().map(|(amount, unit)| int(*amount, 1) + ["d", "h", "m", "s"][*unit]).collect::<Vec<_>>().join(" ")
 }
 
 /// The instant an ISO-8601 timestamp names, in ms since the epoch (the browser parses it; natively
@@ -410,7 +441,7 @@ pub fn millis_iso(millis: i64) -> String {
 /// assert_eq!(progress_widgets::format::percent(1.7), "100%");
 /// ```
 pub fn percent(fraction: f64) -> String {
-    percent_value(fraction).to_string() + "%"
+    int(percent_value(fraction).into(), 1) + "%"
 }
 
 /// A fraction as a whole percentage, clamped to 0–100 (for `aria-valuenow`). An integer: a float
@@ -442,6 +473,9 @@ mod tests {
         assert!(huge.len() == 309 && huge.bytes().all(|b| b.is_ascii_digit()), "{huge}");
         assert_eq!(number(1e19), "10000000000000000000");
         assert_eq!(number(2.5e18), "2,500,000,000,000,000,000");
+        // Between i64::MAX and 1e19: the digits are written in two parts.
+        assert_eq!(number(9.5e18), "9,500,000,000,000,000,000");
+        assert_eq!(number(-9.3e18), "-9,300,000,000,000,000,000");
     }
 
     #[test]

@@ -89,7 +89,7 @@ impl<'a> Fields<'a> {
     /// its last digits as a float); integral floats (`42.0`) read as the integer.
     pub(crate) fn id(&self, key: &str) -> Result<Option<String>, DecodeError> {
         self.read(key, "a string or a number", |value| match value.number() {
-            Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some((n as i64).to_string()),
+            Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(crate::format::int(n as i64, 1)),
             _ => value.scalar_text(),
         })
     }
@@ -127,7 +127,7 @@ pub(crate) fn list<T: Decode>(doc: &Json) -> Result<Vec<T>, DecodeError> {
     if doc.kind() != Kind::Array {
         return Err(DecodeError("expected a list".to_owned()));
     }
-    doc.items().iter().enumerate().map(|(i, item)| T::decode(item).map_err(|e| within(&i.to_string(), e))).collect()
+    doc.items().iter().enumerate().map(|(i, item)| T::decode(item).map_err(|e| within(&crate::format::int(i as i64, 1), e))).collect()
 }
 
 fn wrong(key: &str, expected: &str) -> DecodeError {

@@ -26,7 +26,7 @@ impl DecodeError {
     /// 200, an empty object), with the message it carries, if any.
     pub fn unexpected(doc: &Json) -> Self {
         match message_in(doc) {
-            Some(message) => DecodeError(format!("unexpected answer: {message}")),
+            Some(message) => DecodeError("unexpected answer: ".to_owned() + &message),
             None => DecodeError("unexpected answer".to_owned()),
         }
     }

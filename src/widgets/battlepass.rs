@@ -217,7 +217,7 @@ pub fn reward_amount(reward: &Reward, locale: &Locale) -> Option<String> {
         (Some(amount), _) => Some(amount),
         (None, decimal) => decimal,
     }?;
-    Some(format!("×{}", locale.number(amount)))
+    Some("×".to_owned() + &locale.number(amount))
 }
 
 /// The next reward the player will get: the first reward of the first level not reached yet
@@ -651,7 +651,7 @@ fn PageButton(direction: i32, track: NodeRef<leptos::html::Ol>, can_page: RwSign
             class="pw-page"
             part="page-button"
             aria-label=t.get(if back { Label::EarlierLevels } else { Label::LaterLevels })
-            aria-disabled=move || can_page.with(|(earlier, later)| if back { !earlier } else { !later }).to_string()
+            aria-disabled=move || if can_page.with(|(earlier, later)| if back { !earlier } else { !later }) { "true" } else { "false" }
             on:click=move |_| page(track, direction)
         >
             {if back { "‹" } else { "›" }}
@@ -760,7 +760,7 @@ fn XpBar(xp: XpSummary) -> impl IntoView {
                 aria-label=t.get(Label::ProgressToNextLevel)
                 aria-valuemin="0"
                 aria-valuemax="100"
-                aria-valuenow=format::percent_value(xp.fraction).to_string()
+                aria-valuenow=format::int(format::percent_value(xp.fraction).into(), 1)
             >
                 <div class="pw-bar-fill" style:width=percent></div>
             </div>
@@ -824,9 +824,9 @@ fn LevelItem(step: LevelStep) -> impl IntoView {
     let (before, after) = level_text.split_once('\u{0}').unwrap_or((&level_text, ""));
     view! {
         <li
-            class=format!("pw-level pw-{}", state.name())
+            class="pw-level pw-".to_owned() + state.name()
             class:pw-inactive=inactive
-            part=format!("level {}", state.name())
+            part="level ".to_owned() + state.name()
             data-level-id=level.id
         >
             <div class="pw-node">

@@ -157,7 +157,7 @@ fn status_class(status: &ProgramStatus) -> String {
         ProgramStatus::Other(_) => "other",
         known => known.as_str(),
     };
-    format!("pw-status pw-status-{}", known.replace('_', "-"))
+    "pw-status pw-status-".to_owned() + &known.replace('_', "-")
 }
 
 /// A user's collection challenges (or one, with `program_id`), fetched through the proxy.
@@ -341,7 +341,7 @@ fn ProgramItem(program: Program) -> impl IntoView {
                     aria-valuetext=bar_value
                     aria-valuemin="0"
                     aria-valuemax="100"
-                    aria-valuenow=format::percent_value(fraction).to_string()
+                    aria-valuenow=format::int(format::percent_value(fraction).into(), 1)
                 >
                     <div class="pw-bar-fill" style:width=format::percent(fraction)></div>
                 </div>
@@ -404,7 +404,7 @@ fn RewardPanel(reward: CollectionReward) -> impl IntoView {
         Some(other) => other.label(),
     };
     view! {
-        <div class=format!("pw-collection-reward pw-reward-{state}") part="reward" data-reward-id=reward.id.clone()>
+        <div class="pw-collection-reward pw-reward-".to_owned() + state part="reward" data-reward-id=reward.id.clone()>
             {reward.image.as_deref().and_then(image_src).map(|src| view! {
                 <img class="pw-reward-img" src=src alt="" loading="lazy" decoding="async" />
             })}

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use qrcodegen::{QrCode, QrCodeEcc, QrSegment, Version};
 
+use crate::format::int;
+
 /// The QR code of `text` as an SVG path over a `size` × `size` grid of modules: one `M…h…v1h…z`
 /// run per horizontal stretch of dark modules. `None` when the text is too long for any QR code.
 ///
@@ -33,8 +35,8 @@ pub fn qr_path(text: &str) -> Option<(i32, String)> {
             while x < size && code.get_module(x, y) {
                 x += 1;
             }
-            let run = (x - start).to_string();
-            path += &("M".to_owned() + &start.to_string() + " " + &y.to_string() + "h" + &run + "v1h-" + &run + "z");
+            let run = int((x - start).into(), 1);
+            path += &("M".to_owned() + &int(start.into(), 1) + " " + &int(y.into(), 1) + "h" + &run + "v1h-" + &run + "z");
         }
     }
     Some((size, path))
@@ -52,7 +54,7 @@ pub fn qr_path(text: &str) -> Option<(i32, String)> {
 #[component]
 pub fn QrImage(value: String) -> impl IntoView {
     qr_path(&value).map(|(size, path)| {
-        let quiet = (size + 8).to_string();
+        let quiet = int((size + 8).into(), 1);
         let view_box = "-4 -4 ".to_owned() + &quiet + " " + &quiet;
         view! {
             <svg class="pw-qr" part="qr-code" role="img" aria-label="QR code" viewBox=view_box shape-rendering="crispEdges">
