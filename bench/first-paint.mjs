@@ -56,9 +56,13 @@ const stack = await startLiveStack(site, { ALLOWED_ORIGINS: origin });
 const proxy = stack.proxy.url;
 
 // Each page marks the frame after its data is in the DOM: the widget's after `progress-load`, the
-// plain render's after its promise settles.
+// plain render's after its promise settles. The widget's pages also note when the wasm was
+// instantiated (wrapping `WebAssembly.instantiateStreaming` changes nothing it does), so the
+// table shows where a widget's time goes: the wasm's download, then the work after it.
 const pageHtml = (body) => `<!doctype html><html lang="en"><meta charset="utf-8"><script>
   window.__paint = () => requestAnimationFrame(() => setTimeout(() => { window.__painted = performance.now(); }));
+  const instantiate = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = (...args) => instantiate(...args).then((result) => { window.__instantiated ??= performance.now(); return result; });
 </script>${body}`;
 const widgetPage = (element) => pageHtml(`
     <script>document.addEventListener("progress-load", () => window.__paint(), { once: true });</script>
@@ -84,7 +88,8 @@ const profiles = {
 };
 
 /** Loads one page and returns [first data paint, when the progress request started, when its
- * answer had arrived] in ms. */
+ * answer had arrived, when the wasm had arrived, when it was instantiated] in ms (NaN for the
+ * last two on the plain pages). */
 async function measure(context, name, profile) {
   const page = await context.newPage();
   try {
@@ -99,8 +104,10 @@ async function measure(context, name, profile) {
     await page.goto(`${origin}/${encodeURIComponent(name)}.html`);
     await page.waitForFunction(() => window.__painted !== undefined, null, { timeout: 60_000, polling: 20 });
     return await page.evaluate((proxy) => {
-      const request = performance.getEntriesByType("resource").find((e) => e.name.startsWith(proxy));
-      return [window.__painted, request?.startTime ?? NaN, request?.responseEnd ?? NaN];
+      const resources = performance.getEntriesByType("resource");
+      const request = resources.find((e) => e.name.startsWith(proxy));
+      const wasm = resources.find((e) => e.name.endsWith(".wasm"));
+      return [window.__painted, request?.startTime ?? NaN, request?.responseEnd ?? NaN, wasm?.responseEnd ?? NaN, window.__instantiated ?? NaN];
     }, proxy);
   } finally {
     await page.close();
@@ -111,7 +118,7 @@ const browser = await launchBrowser();
 try {
   for (const [profileName, profile] of Object.entries(profiles)) {
     for (const cache of ["cold", "warm"]) {
-      const times = Object.fromEntries(Object.keys(pages).map((name) => [name, { paint: [], request: [], answer: [] }]));
+      const times = Object.fromEntries(Object.keys(pages).map((name) => [name, { paint: [], request: [], answer: [], wasm: [], instantiated: [] }]));
       for (let run = 0; run < RUNS; run++) {
         // Alternate the order so that neither side always runs first.
         const names = run % 2 ? Object.keys(pages).reverse() : Object.keys(pages);
@@ -119,22 +126,21 @@ try {
           const context = await browser.newContext();
           try {
             if (cache === "warm") await measure(context, name, profile);
-            const [paint, request, answer] = await measure(context, name, profile);
-            times[name].paint.push(paint);
-            times[name].request.push(request);
-            times[name].answer.push(answer);
+            const [paint, request, answer, wasm, instantiated] = await measure(context, name, profile);
+            Object.entries({ paint, request, answer, wasm, instantiated }).forEach(([key, value]) => times[name][key].push(value));
           } finally {
             await context.close();
           }
         }
       }
-      console.log(`\n${profileName}, ${cache} cache (medians of ${RUNS}, ms after navigation start: paint = first frame with data; request → answer = the progress request)`);
+      console.log(`\n${profileName}, ${cache} cache (medians of ${RUNS}, ms after navigation start: paint = first frame with data; request → answer = the progress request; wasm = its download's end, then instantiated)`);
       for (const widget of ["battle pass", "collections"]) {
         const ours = times[`${widget}, widget`];
         const plain = times[`${widget}, plain JS`];
         const ratio = median(ours.paint) / median(plain.paint);
         const row = (t) => `paint ${median(t.paint).toFixed(0).padStart(5)} (request ${median(t.request).toFixed(0).padStart(4)} → answer ${median(t.answer).toFixed(0).padStart(4)})`;
-        console.log(`  ${widget.padEnd(12)} widget ${row(ours)}   plain JS ${row(plain)}   ratio ${ratio.toFixed(2)}×`);
+        const wasm = `wasm ${median(ours.wasm).toFixed(0).padStart(5)}, instantiated ${median(ours.instantiated).toFixed(0).padStart(5)}`;
+        console.log(`  ${widget.padEnd(12)} widget ${row(ours)} ${wasm}   plain JS ${row(plain)}   ratio ${ratio.toFixed(2)}×`);
       }
     }
   }
