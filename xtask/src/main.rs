@@ -10,6 +10,8 @@
 //! - `docs [--serve] [--proxy-url URL]`: the documentation site in `target/docs/` (with `--serve`,
 //!   served with the demo proxy behind its live examples).
 //! - `bench-render`: mount → rendered time of a 10,000-level answer in headless Chromium.
+//! - `bench-code`: how much of the wasm runs before each widget's first data paint, and what that
+//!   part and the rest weigh brotli-compressed.
 //! - `bench-proxy [--replicas N]`: progress-proxy against nginx under the same load (req/s, p99,
 //!   CPU, RSS); with `--replicas`, N replicas sharing Redis behind nginx against one.
 //!
@@ -42,12 +44,13 @@ fn main() -> ExitCode {
         Some("bench-proxy") => bench::bench_proxy(replicas),
         Some("bench") => tasks::bench(),
         Some("bench-render") => tasks::bench_render(),
+        Some("bench-code") => tasks::bench_code(),
         Some("docs") => {
             let proxy_url = args.iter().position(|a| a == "--proxy-url").and_then(|i| args.get(i + 1)).map_or("", String::as_str);
             docs::docs(args.iter().any(|a| a == "--serve"), proxy_url)
         }
         _ => {
-            eprintln!("usage: cargo xtask <demo [--replicas N] | test | build | size | bench | bench-proxy [--replicas N] | bench-render | docs [--serve] [--proxy-url URL]>");
+            eprintln!("usage: cargo xtask <demo [--replicas N] | test | build | size | bench | bench-proxy [--replicas N] | bench-render | bench-code | docs [--serve] [--proxy-url URL]>");
             return ExitCode::from(2);
         }
     };

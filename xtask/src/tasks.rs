@@ -264,8 +264,16 @@ pub fn bench_render() -> Result {
     browser_bench("bench/render.mjs")
 }
 
+/// `cargo xtask bench-code`: how much of the wasm runs before each widget's first data paint, and
+/// what that part and the rest weigh brotli-compressed (`bench/first-paint-code.mjs`): what a
+/// split of the wasm for first paint could take off the download before the paint.
+pub fn bench_code() -> Result {
+    browser_bench("bench/first-paint-code.mjs")
+}
+
 /// Builds the package, the proxy and the fake upstream, and runs a browser bench script with the
-/// same PW_* variables as the end-to-end tests.
+/// same PW_* variables as the end-to-end tests (and binaryen's feature flags, for scripts that run
+/// its tools on the wasm).
 fn browser_bench(script: &str) -> Result {
     let (chromium, _) = setup::browser()?;
     setup::npm_packages()?;
@@ -277,7 +285,8 @@ fn browser_bench(script: &str) -> Result {
         .env("PW_CHROMIUM", &chromium)
         .env("PW_PROXY_BIN", root().join("target/debug/progress-proxy"))
         .env("PW_FAKE_UPSTREAM_BIN", root().join("target/debug/fake-upstream"))
-        .env("PW_SITE_DIR", &site))
+        .env("PW_SITE_DIR", &site)
+        .env("PW_WASM_FEATURES", setup::WASM_FEATURES.join(" ")))
 }
 
 /// Passed and failed counts, read from each runner's closing lines.
