@@ -22,6 +22,7 @@ mod docs;
 mod example;
 mod replicas;
 mod setup;
+mod snip;
 mod tasks;
 
 use std::process::ExitCode;

@@ -1,0 +1,426 @@
+//! Rust's panic machinery, cut out of the package's wasm: what `-Cpanic=immediate-abort` would do
+//! if this toolchain could rebuild std with it (it cannot: that needs `rust-src`).
+//!
+//! With `panic = "abort"`, a panic still calls std's panic handler, which formats the message for
+//! the panic hook and then traps. On `wasm32-unknown-unknown` the default hook writes to a stderr
+//! that discards everything, and nothing in the package sets another hook, so the message is
+//! formatted for nobody: all a page ever sees is the trap (`RuntimeError: unreachable`). Replacing
+//! the body of every panic entry point with `unreachable` keeps exactly that and lets wasm-opt
+//! drop the handler, the hook and the payload code behind them (−2.3 KB brotli). This is
+//! rustwasm's `wasm-snip --snip-rust-panicking-code`, done on the names wasm-bindgen keeps.
+
+use crate::setup::Result;
+
+/// The panic entry points, by name with the crate hashes taken out
+/// (`core[c5930c85a12de822]::panicking::panic_fmt` is `core::panicking::panic_fmt`). A name also
+/// covers what is inside it (`core::panicking` covers `core::panicking::panic_fmt`, and
+/// `std::panicking::begin_panic` its closures). Every one of them diverges (`-> !`).
+const PANIC_ENTRY_POINTS: &[&str] = &[
+    "core::panicking",
+    "std::panicking::begin_panic",
+    "std::panicking::panic_handler",
+    "std::panicking::panic_with_hook",
+    "std::panicking::rust_panic",
+    "std::panicking::rust_panic_with_hook",
+    "core::result::unwrap_failed",
+    "core::option::unwrap_failed",
+    "core::option::expect_failed",
+    "core::slice::index::slice_index_fail",
+    "core::slice::index::slice_start_index_len_fail",
+    "core::slice::index::slice_end_index_len_fail",
+    "core::slice::index::slice_index_order_fail",
+    "core::slice::copy_from_slice_impl::len_mismatch_fail",
+    "core::str::slice_error_fail",
+    "core::cell::panic_already_borrowed",
+    "core::cell::panic_already_mutably_borrowed",
+    "core::cell::lazy::panic_poisoned",
+    "core::slice::sort::shared::smallsort::panic_on_ord_violation",
+    "alloc::raw_vec::capacity_overflow",
+    "alloc::raw_vec::handle_error",
+    "alloc::alloc::handle_alloc_error",
+    "std::alloc::rust_oom",
+    "std::thread::local::panic_access_error",
+];
+
+/// The one entry point every panic goes through: if it is not found, nothing was snipped that
+/// matters (the name section is gone, or std renamed it).
+const PANIC_FMT: &str = "core::panicking::panic_fmt";
+
+/// What [`snip_panics`] did.
+#[derive(Debug, PartialEq)]
+pub struct Snipped {
+    /// The functions whose bodies are now `unreachable`, by name (hashes taken out).
+    pub functions: Vec<String>,
+}
+
+impl Snipped {
+    /// Whether `core::panicking::panic_fmt` was among them.
+    pub fn found_panic_fmt(&self) -> bool {
+        self.functions.iter().any(|f| f == PANIC_FMT)
+    }
+}
+
+/// Returns `wasm` with the body of every [`PANIC_ENTRY_POINTS`] function replaced by
+/// `unreachable`, and which were. Every other function body and every other section is kept byte
+/// for byte. A named function that
+/// returns a value cannot be a diverging panic function: that is an error, not a snip.
+///
+/// ```ignore
+/// let (snipped, report) = snip_panics(&std::fs::read("pkg/progress_widgets_bg.wasm")?)?;
+/// ```
+pub fn snip_panics(wasm: &[u8]) -> Result<(Vec<u8>, Snipped)> {
+    let module = Module::read(wasm)?;
+    let mut snipped = Vec::new();
+    let mut bodies = Vec::with_capacity(module.bodies.len());
+    for (i, body) in module.bodies.iter().enumerate() {
+        let index = module.imported_functions + i as u32;
+        let name = module.names.get(&index).map(|n| without_hashes(n));
+        match name {
+            Some(name) if is_panic_entry_point(&name) => {
+                let ty = module.function_types.get(i).and_then(|t| module.result_counts.get(*t as usize));
+                if ty != Some(&0) {
+                    return Err(format!("{name} returns a value: it is not a panic entry point, and is left alone by no rule here"));
+                }
+                // No locals, `unreachable`, `end`.
+                bodies.push(vec![0x00, 0x00, 0x0b]);
+                snipped.push(name);
+            }
+            _ => bodies.push(wasm[body.clone()].to_vec()),
+        }
+    }
+    let mut code = Vec::new();
+    write_u32(&mut code, bodies.len() as u32);
+    for body in &bodies {
+        write_u32(&mut code, body.len() as u32);
+        code.extend_from_slice(body);
+    }
+    let mut out = wasm[..module.code_section.start].to_vec();
+    out.push(CODE);
+    write_u32(&mut out, code.len() as u32);
+    out.extend_from_slice(&code);
+    out.extend_from_slice(&wasm[module.code_section.end..]);
+    Ok((out, Snipped { functions: snipped }))
+}
+
+fn is_panic_entry_point(name: &str) -> bool {
+    PANIC_ENTRY_POINTS.iter().any(|entry| {
+        name.strip_prefix(entry).is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+    })
+}
+
+/// `core[c5930c85a12de822]::panicking` → `core::panicking`.
+fn without_hashes(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(open) = rest.find('[') {
+        let hash = &rest[open + 1..];
+        match hash.find(']') {
+            // Crate hashes are 16 hex digits; anything else (`[u8; 4]`, `[f32]`) is kept.
+            Some(16) if hash[..16].bytes().all(|b| b.is_ascii_hexdigit()) => {
+                out.push_str(&rest[..open]);
+                rest = &hash[17..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = hash;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+const TYPE: u8 = 1;
+const IMPORT: u8 = 2;
+const FUNCTION: u8 = 3;
+const CODE: u8 = 10;
+
+/// What the snip needs of a module: where each function body is, its type, and its name.
+struct Module {
+    /// From the section id byte to the section's end.
+    code_section: std::ops::Range<usize>,
+    /// Each local function's body (its size prefix excluded).
+    bodies: Vec<std::ops::Range<usize>>,
+    imported_functions: u32,
+    /// Each local function's type index.
+    function_types: Vec<u32>,
+    /// Each type's result count.
+    result_counts: Vec<u32>,
+    names: std::collections::HashMap<u32, String>,
+}
+
+impl Module {
+    fn read(wasm: &[u8]) -> Result<Module> {
+        if wasm.get(..8) != Some(&[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]) {
+            return Err("not a wasm module (version 1)".into());
+        }
+        let mut module = Module {
+            code_section: 0..0,
+            bodies: Vec::new(),
+            imported_functions: 0,
+            function_types: Vec::new(),
+            result_counts: Vec::new(),
+            names: Default::default(),
+        };
+        let mut r = Reader { wasm, at: 8 };
+        while r.at < wasm.len() {
+            let start = r.at;
+            let id = r.byte()?;
+            let size = r.u32()? as usize;
+            let end = r.at.checked_add(size).filter(|&e| e <= wasm.len()).ok_or("a section runs past the end")?;
+            let mut s = Reader { wasm: &wasm[..end], at: r.at };
+            match id {
+                TYPE => {
+                    for _ in 0..s.u32()? {
+                        if s.byte()? != 0x60 {
+                            return Err("a type that is not a function type (GC types are not expected here)".into());
+                        }
+                        for _ in 0..s.u32()? {
+                            s.value_type()?;
+                        }
+                        let results = s.u32()?;
+                        for _ in 0..results {
+                            s.value_type()?;
+                        }
+                        module.result_counts.push(results);
+                    }
+                }
+                IMPORT => {
+                    for _ in 0..s.u32()? {
+                        s.name()?;
+                        s.name()?;
+                        match s.byte()? {
+                            0 => {
+                                s.u32()?;
+                                module.imported_functions += 1;
+                            }
+                            1 => {
+                                s.value_type()?;
+                                s.limits()?;
+                            }
+                            2 => s.limits()?,
+                            3 => {
+                                s.value_type()?;
+                                s.byte()?;
+                            }
+                            4 => {
+                                s.byte()?;
+                                s.u32()?;
+                            }
+                            kind => return Err(format!("an import of unknown kind {kind}")),
+                        }
+                    }
+                }
+                FUNCTION => {
+                    for _ in 0..s.u32()? {
+                        module.function_types.push(s.u32()?);
+                    }
+                }
+                CODE => {
+                    module.code_section = start..end;
+                    for _ in 0..s.u32()? {
+                        let size = s.u32()? as usize;
+                        let body = s.at..s.at + size;
+                        if body.end > end {
+                            return Err("a function body runs past its section".into());
+                        }
+                        s.at = body.end;
+                        module.bodies.push(body);
+                    }
+                }
+                0 if s.name()? == "name" => {
+                    while s.at < end {
+                        let sub = s.byte()?;
+                        let size = s.u32()? as usize;
+                        let sub_end = s.at + size;
+                        // Subsection 1: function names.
+                        if sub == 1 {
+                            for _ in 0..s.u32()? {
+                                let index = s.u32()?;
+                                module.names.insert(index, s.name()?.to_owned());
+                            }
+                        }
+                        s.at = sub_end;
+                    }
+                }
+                _ => {}
+            }
+            r.at = end;
+        }
+        if module.code_section.is_empty() {
+            return Err("the module has no code section".into());
+        }
+        if module.function_types.len() != module.bodies.len() {
+            return Err("the function and code sections disagree".into());
+        }
+        Ok(module)
+    }
+}
+
+struct Reader<'a> {
+    wasm: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Result<u8> {
+        let b = *self.wasm.get(self.at).ok_or("the module ends too early")?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    fn u32(&mut self) -> Result<u32> {
+        let mut value = 0u64;
+        for shift in (0..35).step_by(7) {
+            let b = self.byte()?;
+            value |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return u32::try_from(value).map_err(|_| "a number too large for u32".into());
+            }
+        }
+        Err("a LEB128 number longer than 5 bytes".into())
+    }
+
+    fn name(&mut self) -> Result<&'a str> {
+        let len = self.u32()? as usize;
+        let bytes = self.wasm.get(self.at..self.at + len).ok_or("a name runs past the end")?;
+        self.at += len;
+        std::str::from_utf8(bytes).map_err(|_| "a name that is not UTF-8".into())
+    }
+
+    /// Number, vector and reference types are one byte each; typed references are not expected.
+    fn value_type(&mut self) -> Result {
+        match self.byte()? {
+            0x7f | 0x7e | 0x7d | 0x7c | 0x7b | 0x70 | 0x6f => Ok(()),
+            other => Err(format!("an unexpected value type 0x{other:02x}")),
+        }
+    }
+
+    fn limits(&mut self) -> Result {
+        let flags = self.byte()?;
+        self.u32()?;
+        if flags & 1 != 0 {
+            self.u32()?;
+        }
+        Ok(())
+    }
+}
+
+fn write_u32(out: &mut Vec<u8>, mut value: u32) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(id: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![id];
+        write_u32(&mut out, content.len() as u32);
+        out.extend_from_slice(content);
+        out
+    }
+
+    fn name(text: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_u32(&mut out, text.len() as u32);
+        out.extend_from_slice(text.as_bytes());
+        out
+    }
+
+    /// One imported function, then local functions with these names, types and bodies; type 0
+    /// is `() -> ()`, type 1 is `() -> i32`.
+    fn module(functions: &[(&str, u8, &[u8])]) -> Vec<u8> {
+        let mut wasm = module_without_names(functions);
+        let mut names = vec![functions.len() as u8 + 1];
+        names.extend([0]);
+        names.extend(name("env::f"));
+        for (i, (n, _, _)) in functions.iter().enumerate() {
+            names.push(i as u8 + 1);
+            names.extend(name(n));
+        }
+        let mut custom = name("name");
+        custom.push(1);
+        write_u32(&mut custom, names.len() as u32);
+        custom.extend(names);
+        wasm.extend(section(0, &custom));
+        wasm
+    }
+
+    fn module_without_names(functions: &[(&str, u8, &[u8])]) -> Vec<u8> {
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        wasm.extend(section(TYPE, &[2, 0x60, 0, 0, 0x60, 0, 1, 0x7f]));
+        let mut import = vec![1];
+        import.extend(name("env"));
+        import.extend(name("f"));
+        import.extend([0, 0]);
+        wasm.extend(section(IMPORT, &import));
+        let mut types = vec![functions.len() as u8];
+        types.extend(functions.iter().map(|f| f.1));
+        wasm.extend(section(FUNCTION, &types));
+        let mut code = vec![functions.len() as u8];
+        for (_, _, body) in functions {
+            code.push(body.len() as u8);
+            code.extend_from_slice(body);
+        }
+        wasm.extend(section(CODE, &code));
+        wasm
+    }
+
+    // A body that calls the import: no locals, `call 0`, `end`.
+    const CALLS: &[u8] = &[0x00, 0x10, 0x00, 0x0b];
+    // No locals, `i32.const 7`, `end`.
+    const SEVEN: &[u8] = &[0x00, 0x41, 0x07, 0x0b];
+
+    #[test]
+    fn panic_entry_points_become_unreachable_and_nothing_else_changes() {
+        let wasm = module(&[
+            ("core[c5930c85a12de822]::panicking::panic_fmt", 0, CALLS),
+            ("progress_widgets[0123456789abcdef]::widgets::mount", 0, CALLS),
+            ("std[a543996e6e7dbf1e]::panicking::begin_panic::<&str>::{closure#0}", 0, CALLS),
+            ("<std[a543996e6e7dbf1e]::panicking::panic_handler::FormatStringPayload as core::fmt::Display>::fmt", 0, CALLS),
+            ("core::result::unwrap_failed_not_really", 1, SEVEN),
+        ]);
+        let (out, snipped) = snip_panics(&wasm).unwrap();
+        assert_eq!(snipped.functions, ["core::panicking::panic_fmt", "std::panicking::begin_panic::<&str>::{closure#0}"]);
+        assert!(snipped.found_panic_fmt());
+        let expected = module(&[
+            ("core[c5930c85a12de822]::panicking::panic_fmt", 0, &[0x00, 0x00, 0x0b]),
+            ("progress_widgets[0123456789abcdef]::widgets::mount", 0, CALLS),
+            ("std[a543996e6e7dbf1e]::panicking::begin_panic::<&str>::{closure#0}", 0, &[0x00, 0x00, 0x0b]),
+            ("<std[a543996e6e7dbf1e]::panicking::panic_handler::FormatStringPayload as core::fmt::Display>::fmt", 0, CALLS),
+            ("core::result::unwrap_failed_not_really", 1, SEVEN),
+        ]);
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn a_panic_name_that_returns_a_value_is_refused() {
+        let wasm = module(&[("core::option::expect_failed", 1, SEVEN)]);
+        let error = snip_panics(&wasm).unwrap_err();
+        assert!(error.contains("returns a value"), "{error}");
+    }
+
+    #[test]
+    fn without_names_nothing_is_snipped() {
+        let wasm = module_without_names(&[("core::panicking::panic_fmt", 0, CALLS)]);
+        let (out, snipped) = snip_panics(&wasm).unwrap();
+        assert_eq!(out, wasm);
+        assert!(!snipped.found_panic_fmt());
+    }
+
+    #[test]
+    fn hashes_come_out_of_names() {
+        assert_eq!(without_hashes("<core[c5930c85a12de822]::cell::RefCell<alloc[3ca501edff3f0c7c]::string::String>>::new"), "<core::cell::RefCell<alloc::string::String>>::new");
+        assert_eq!(without_hashes("<[u8; 4] as core::fmt::Debug>::fmt"), "<[u8; 4] as core::fmt::Debug>::fmt");
+        assert_eq!(without_hashes("a[]b"), "a[]b");
+    }
+}
