@@ -14,6 +14,11 @@ export function gettingStarted(functions) {
     or CDN path works. This snippet runs against this site's demo proxy:</p>
     ${code(`<script type="module" src="PACKAGE_URL"></script>
 <battlepass-progress proxy-url="PROXY_URL" player-id="demo-player" game-id="demo-game" player-token="PLAYER_TOKEN"></battlepass-progress>`)}
+    <p>On phones and slow networks, two hints in the page's <code>&lt;head&gt;</code> start the module and
+    its <code>.wasm</code> with the page instead of one after the other (<code>crossorigin</code> is
+    required, or the wasm is downloaded twice):</p>
+    ${code(`<link rel="modulepreload" href="https://cdn.example.com/progress-widgets/progress-widgets.js">
+<link rel="preload" href="https://cdn.example.com/progress-widgets/progress_widgets_bg.wasm" as="fetch" type="application/wasm" crossorigin>`)}
     <p>See every attribute, event and part on the <a href="battlepass-progress.html">&lt;battlepass-progress&gt;</a>
     and <a href="collection-progress.html">&lt;collection-progress&gt;</a> pages, or try them in the
     <a href="playground.html">playground</a>.</p>

@@ -3,7 +3,7 @@
 // a header and never in the URL. An element removed before the wasm is ready aborts its request.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchBrowser, recordTraffic, startLiveStack } from "./support.mjs";
@@ -11,6 +11,15 @@ import { launchBrowser, recordTraffic, startLiveStack } from "./support.mjs";
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 let stack, browser, site;
+
+/** The `<link>` preload hints of README.md, checked to be the same in the package's README. */
+function readmeHints() {
+  const hints = (file) => readFileSync(join(ROOT, file), "utf8").split("\n").filter((line) => line.startsWith("<link rel=") && line.includes("preload")).join("\n");
+  const fromReadme = hints("README.md");
+  assert.match(fromReadme, /rel="modulepreload"[^\n]*\n<link rel="preload"/, "README.md gives both hints");
+  assert.equal(hints("js/README.md"), fromReadme, "the package README gives the same hints");
+  return fromReadme.replaceAll("https://cdn.example.com/progress-widgets/", "/pkg/");
+}
 before(async () => {
   site = mkdtempSync(join(tmpdir(), "pw-early-site-"));
   symlinkSync(join(ROOT, "pkg"), join(site, "pkg"));
@@ -26,6 +35,9 @@ before(async () => {
   writeFileSync(join(site, "removed.html"), page(`
     <battlepass-progress id="gone" proxy-url="/" player-id="slow" game-id="g-1" refresh-interval="0"></battlepass-progress>
     <script>customElements.whenDefined("battlepass-progress").then(() => document.getElementById("gone").remove());</script>`));
+  // The page with the preload hints, exactly as both READMEs give them (CDN path → /pkg/).
+  writeFileSync(join(site, "hints.html"), page(`${readmeHints()}
+    <battlepass-progress id="bp" proxy-url="/" player-id="p-42" game-id="g-1" refresh-interval="0"></battlepass-progress>`));
   stack = await startLiveStack(site, {});
   browser = await launchBrowser();
 });
@@ -69,5 +81,23 @@ test("an element removed before the wasm is ready aborts its early request", asy
   const progress = traffic.filter((r) => r.url.includes("/whalepass/players/slow/"));
   assert.equal(progress.length, 1, JSON.stringify(traffic.map((r) => r.url)));
   assert.match(progress[0].failed ?? "", /ABORTED/);
+  await page.close();
+});
+
+test("the README's preload hints are taken: the entry script and the wasm are each downloaded once", async () => {
+  const page = await browser.newPage();
+  const { traffic, errors } = recordTraffic(page);
+  const warnings = [];
+  page.on("console", (msg) => { if (msg.type() === "warning" && /preload/i.test(msg.text())) warnings.push(msg.text()); });
+  await page.goto(`${stack.proxy.url}/hints.html`);
+  await page.locator("#bp .pw-level").first().waitFor();
+  const downloads = (file) => traffic.filter((r) => new URL(r.url).pathname === `/pkg/${file}`);
+  assert.equal(downloads("progress_widgets_bg.wasm").length, 1, JSON.stringify(traffic.map((r) => r.url)));
+  assert.equal(downloads("progress-widgets.js").length, 1, JSON.stringify(traffic.map((r) => r.url)));
+  // Started by the page, not by the entry script: the wasm's request is the preload's.
+  const initiators = await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => e.name.endsWith(".wasm")).map((e) => e.initiatorType));
+  assert.deepEqual(initiators, ["link"]);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(warnings, []);
   await page.close();
 });
