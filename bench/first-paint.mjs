@@ -8,7 +8,9 @@
 // (`+ hints`). Runs
 // alternate between the cases; medians are printed with their ratio. Nothing is asserted: the
 // figures are for closing notes. Run it through the xtask, which builds the package and sets the
-// PW_* variables.
+// PW_* variables. With PW_AGAINST_PKG (`cargo xtask bench --against DIR`), a second package (a copy
+// of an earlier pkg/) is timed in the same runs: two separate runs of the bench differ by more
+// than many changes save, runs that alternate between the two packages do not.
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
@@ -27,8 +29,10 @@ const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": 
 function serveFile(path, bytes) {
   files.set(path, { body: brotli(bytes), type: types[path.slice(path.lastIndexOf("."))] ?? "application/octet-stream" });
 }
+const against = process.env.PW_AGAINST_PKG;
 for (const name of ["progress-widgets.js", "progress_widgets.js", "progress_widgets_bg.wasm"]) {
   serveFile(`/pkg/${name}`, readFileSync(join(site, "pkg", name)));
+  if (against) serveFile(`/against/${name}`, readFileSync(join(against, name)));
 }
 // The fixtures' reward and card images.
 for (const name of readdirSync(join(site, "www/img"))) serveFile(`/www/img/${name}`, readFileSync(join(site, "www/img", name)));
@@ -70,10 +74,10 @@ const pageHtml = (body) => `<!doctype html><html lang="en"><meta charset="utf-8"
 // start with the page instead of one after the other.
 const HINTS = `<link rel="modulepreload" href="/pkg/progress-widgets.js">
     <link rel="preload" href="/pkg/progress_widgets_bg.wasm" as="fetch" type="application/wasm" crossorigin>`;
-const widgetPage = (element, hints = "") => pageHtml(`${hints}
+const widgetPage = (element, hints = "", pkg = "/pkg/") => pageHtml(`${hints.replaceAll("/pkg/", pkg)}
     <script>document.addEventListener("progress-load", () => window.__paint(), { once: true });</script>
     ${element}
-    <script type="module" src="/pkg/progress-widgets.js"></script>`);
+    <script type="module" src="${pkg}progress-widgets.js"></script>`);
 const plainPage = (render, args) => pageHtml(`
     <div id="host"></div>
     <script type="module">
@@ -90,6 +94,14 @@ const pages = {
   "collections, widget with hints": widgetPage(collections, HINTS),
   "collections, plain JS": plainPage("renderCollections", `"discord", "123456789012345678"`),
 };
+if (against) {
+  Object.assign(pages, {
+    "battle pass, against": widgetPage(battlepass, "", "/against/"),
+    "battle pass, against with hints": widgetPage(battlepass, HINTS, "/against/"),
+    "collections, against": widgetPage(collections, "", "/against/"),
+    "collections, against with hints": widgetPage(collections, HINTS, "/against/"),
+  });
+}
 for (const [name, html] of Object.entries(pages)) serveFile(`/${encodeURIComponent(name)}.html`, Buffer.from(html));
 
 const profiles = {
@@ -147,7 +159,9 @@ try {
       for (const widget of ["battle pass", "collections"]) {
         const plain = times[`${widget}, plain JS`];
         const row = (t) => `paint ${median(t.paint).toFixed(0).padStart(5)} (request ${median(t.request).toFixed(0).padStart(4)} → answer ${median(t.answer).toFixed(0).padStart(4)})`;
-        for (const [label, ours] of [["widget", times[`${widget}, widget`]], ["+ hints", times[`${widget}, widget with hints`]]]) {
+        const rows = [["widget", times[`${widget}, widget`]], ["+ hints", times[`${widget}, widget with hints`]]];
+        if (against) rows.push(["against", times[`${widget}, against`]], ["a+hints", times[`${widget}, against with hints`]]);
+        for (const [label, ours] of rows) {
           const ratio = median(ours.paint) / median(plain.paint);
           const wasm = `wasm ${median(ours.wasm).toFixed(0).padStart(5)}, instantiated ${median(ours.instantiated).toFixed(0).padStart(5)}`;
           console.log(`  ${widget.padEnd(12)} ${label.padEnd(7)} ${row(ours)} ${wasm}   plain JS ${row(plain)}   ratio ${ratio.toFixed(2)}×`);

@@ -5,8 +5,9 @@
 //! - `test`: install what is missing and run every test (native, proxy, browser, end to end).
 //! - `build`: write the release package to `pkg/`.
 //! - `size`: print the package's size over the wire (raw, gzip, brotli).
-//! - `bench`: the package's size, then first data paint of each widget against a plain JavaScript
-//!   render of the same answer, in headless Chromium (desktop and a throttled phone, cold and warm).
+//! - `bench [--against DIR]`: the package's size, then first data paint of each widget against a
+//!   plain JavaScript render of the same answer, in headless Chromium (desktop and a throttled
+//!   phone, cold and warm); with `--against`, also an earlier package's, in the same runs.
 //! - `docs [--serve] [--proxy-url URL]`: the documentation site in `target/docs/` (with `--serve`,
 //!   served with the demo proxy behind its live examples).
 //! - `bench-render`: mount → rendered time of a 10,000-level answer in headless Chromium.
@@ -43,7 +44,7 @@ fn main() -> ExitCode {
         Some("build") => tasks::build().map(|_| ()),
         Some("size") => tasks::size(),
         Some("bench-proxy") => bench::bench_proxy(replicas),
-        Some("bench") => tasks::bench(),
+        Some("bench") => tasks::bench(args.iter().position(|a| a == "--against").map(|i| args.get(i + 1).map_or("", String::as_str))),
         Some("bench-render") => tasks::bench_render(),
         Some("bench-code") => tasks::bench_code(),
         Some("docs") => {
@@ -51,7 +52,7 @@ fn main() -> ExitCode {
             docs::docs(args.iter().any(|a| a == "--serve"), proxy_url)
         }
         _ => {
-            eprintln!("usage: cargo xtask <demo [--replicas N] | test | build | size | bench | bench-proxy [--replicas N] | bench-render | bench-code | docs [--serve] [--proxy-url URL]>");
+            eprintln!("usage: cargo xtask <demo [--replicas N] | test | build | size | bench [--against DIR] | bench-proxy [--replicas N] | bench-render | bench-code | docs [--serve] [--proxy-url URL]>");
             return ExitCode::from(2);
         }
     };

@@ -1,7 +1,7 @@
 //! The tasks themselves.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
@@ -271,36 +271,49 @@ fn random_hex(bytes: usize) -> Result<String> {
     Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// `cargo xtask bench`: builds the release package (which prints its size table), then times the
-/// first painted frame with data of each widget against a plain JavaScript render of the same
-/// answer (`bench/first-paint.mjs`).
-pub fn bench() -> Result {
-    browser_bench("bench/first-paint.mjs")
+/// `cargo xtask bench [--against DIR]`: builds the release package (which prints its size table),
+/// then times the first painted frame with data of each widget against a plain JavaScript render
+/// of the same answer (`bench/first-paint.mjs`); with `--against`, also the package in DIR (a copy
+/// of an earlier `pkg/`), in the same alternating runs.
+pub fn bench(against: Option<&str>) -> Result {
+    let Some(dir) = against else { return browser_bench("bench/first-paint.mjs", None) };
+    if dir.is_empty() {
+        return Err("--against takes a directory: a copy of an earlier pkg/ (`cp -r pkg /tmp/pkg-before`)".into());
+    }
+    let dir = std::fs::canonicalize(dir).map_err(|e| format!("--against {dir}: {e}"))?;
+    if !dir.join("progress_widgets_bg.wasm").is_file() {
+        return Err(format!("--against {}: not a built package (no progress_widgets_bg.wasm); copy pkg/ after `cargo xtask build`", dir.display()));
+    }
+    browser_bench("bench/first-paint.mjs", Some(("PW_AGAINST_PKG", &dir)))
 }
 
 /// `cargo xtask bench-render`: mount → rendered times of big answers in headless Chromium
 /// through the real proxy (`bench/render.mjs`).
 pub fn bench_render() -> Result {
-    browser_bench("bench/render.mjs")
+    browser_bench("bench/render.mjs", None)
 }
 
 /// `cargo xtask bench-code`: how much of the wasm runs before each widget's first data paint, and
 /// what that part and the rest weigh brotli-compressed (`bench/first-paint-code.mjs`): what a
 /// split of the wasm for first paint could take off the download before the paint.
 pub fn bench_code() -> Result {
-    browser_bench("bench/first-paint-code.mjs")
+    browser_bench("bench/first-paint-code.mjs", None)
 }
 
 /// Builds the package, the proxy and the fake upstream, and runs a browser bench script with the
 /// same PW_* variables as the end-to-end tests (and binaryen's feature flags, for scripts that run
 /// its tools on the wasm).
-fn browser_bench(script: &str) -> Result {
+fn browser_bench(script: &str, extra: Option<(&str, &Path)>) -> Result {
     let (chromium, _) = setup::browser()?;
     setup::npm_packages()?;
     build()?;
     run(Command::new("cargo").args(["build", "--quiet", "-p", "progress-proxy", "-p", "fake-upstream"]))?;
     let site = demo_site()?;
-    run(Command::new("node")
+    let mut node = Command::new("node");
+    if let Some((name, value)) = extra {
+        node.env(name, value);
+    }
+    run(node
         .arg(script)
         .env("PW_CHROMIUM", &chromium)
         .env("PW_PROXY_BIN", root().join("target/debug/progress-proxy"))
