@@ -63,10 +63,24 @@ function widgetText(page, selector) {
 
 /** axe's violations. The viewport is first made as tall as the page: axe judges the colours of
  * text below the fold inside a shadow root against the page's own background (white) when it
- * has to scroll to it, a false report that a whole-page viewport avoids. */
+ * has to scroll to it, a false report that a whole-page viewport avoids. A taller viewport lets
+ * lazy images below the old fold load, and the page can grow with them: it is measured again
+ * until it stops growing (a run once reported `.pw-created`, pushed below the fold that way). */
 async function violations(page) {
   const { width } = page.viewportSize();
-  await page.setViewportSize({ width, height: Math.min(await page.evaluate(() => document.documentElement.scrollHeight), 30_000) });
+  for (let round = 0, height = 0; round < 5; round++) {
+    const now = await page.evaluate(() => document.documentElement.scrollHeight);
+    if (now === height) break;
+    height = now;
+    await page.setViewportSize({ width, height: Math.min(height, 30_000) });
+    // Every image, in the page and in the widgets' shadow roots, loaded (or failed); a lazy one
+    // the browser still holds back (hidden, say) is waited for a moment only.
+    await page.evaluate(() => {
+      const images = [...document.images, ...[...document.querySelectorAll("*")].flatMap((e) => (e.shadowRoot ? [...e.shadowRoot.querySelectorAll("img")] : []))];
+      const loaded = images.filter((i) => !i.complete).map((i) => new Promise((done) => { i.addEventListener("load", done, { once: true }); i.addEventListener("error", done, { once: true }); }));
+      return Promise.race([Promise.all(loaded), new Promise((done) => setTimeout(done, 2000))]);
+    });
+  }
   await page.addScriptTag({ path: AXE });
   return page.evaluate(async (tags) => {
     const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
