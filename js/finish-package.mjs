@@ -32,6 +32,13 @@ if (namesFile) {
       text,
     );
   code = dropClasses(code);
+  // The imports the wasm no longer has (wasm-opt dropped them with the code that called them, such
+  // as the JavaScript-stream calls of wasm-streams, which the build cuts out): their functions go
+  // too, or their long hashed names would stay in the bundle.
+  const imported = new Set(imports.map(([, name]) => name));
+  code = code.replace(/^( +)([\w$]+): function\([^)]*\) \{[^\n]*\n[\s\S]*?^\1\}[^\n]*,\n/gm, (entry, indent, name) =>
+    name.startsWith("__wbg_") && !imported.has(name) ? "" : entry,
+  );
   // Every import module is named `a` now.
   for (const module of new Set(imports.map(([module]) => module))) {
     code = code.replaceAll(`${JSON.stringify(module)}:`, "a:");

@@ -70,17 +70,109 @@ impl Snipped {
 /// ```
 pub fn snip_panics(wasm: &[u8]) -> Result<(Vec<u8>, Snipped)> {
     let module = Module::read(wasm)?;
+    let (out, functions) = replace_bodies(wasm, &module, |i, name| {
+        if !is_panic_entry_point(name) {
+            return Ok(false);
+        }
+        let ty = module.function_types.get(i).and_then(|t| module.result_counts.get(*t as usize));
+        if ty != Some(&0) {
+            return Err(format!("{name} returns a value: it is not a panic entry point, and is left alone by no rule here"));
+        }
+        Ok(true)
+    })?;
+    Ok((out, Snipped { functions }))
+}
+
+/// Crates linked into the package whose code the widgets never run, by name as it appears in
+/// function names. wasm-streams comes with Leptos's server functions, which the widgets never
+/// call: what reached it directly (its `IntoUnderlying*` exports) is gone, but its trait objects'
+/// vtables stay in the data segment, and through them the function table keeps its code, and the
+/// futures and JavaScript-stream code behind it, in the wasm: wasm-opt cannot see that nothing
+/// ever makes one of those objects.
+pub const UNREACHED_CRATES: &[&str] = &["wasm_streams"];
+
+/// The crate whose code would make wasm-streams objects: while none of its code is in the wasm,
+/// nothing can.
+const STREAM_MAKER: &str = "server_fn::";
+
+/// What [`snip_unreached`] did.
+#[derive(Debug, PartialEq)]
+pub enum Unreached {
+    /// These functions' bodies are now `unreachable` (names with the hashes taken out).
+    Snipped(Vec<String>),
+    /// Nothing was changed, for this reason.
+    Kept(String),
+}
+
+/// Returns `wasm` with the body of every function that handles an [`UNREACHED_CRATES`] value
+/// (its name mentions the crate: its own functions, and generic code instantiated with its types)
+/// replaced by `unreachable`, which is valid whatever the function returns. `wat` is the module
+/// as text (binaryen's `wasm-dis`), read for its direct calls. Nothing is changed, and the reason
+/// returned, unless both of these hold: no code of [`STREAM_MAKER`] is left, and no function
+/// outside the snipped ones calls one of them directly, so that the function table is their only
+/// way in.
+///
+/// ```ignore
+/// let (snipped, report) = snip_unreached(&wasm, &wat)?;
+/// ```
+pub fn snip_unreached(wasm: &[u8], wat: &str) -> Result<(Vec<u8>, Unreached)> {
+    let module = Module::read(wasm)?;
+    let names: std::collections::HashMap<u32, String> = module.names.iter().map(|(i, n)| (*i, without_hashes(n))).collect();
+    let unreached = |name: &str| UNREACHED_CRATES.iter().any(|c| name.contains(&format!("{c}::")));
+    if let Some(maker) = names.values().find(|n| n.contains(STREAM_MAKER)) {
+        return Ok((wasm.to_vec(), Unreached::Kept(format!("the wasm holds code that can make streams: {maker}"))));
+    }
+    if let Some((caller, callee)) = direct_calls(wat).find(|(caller, callee)| unreached(callee) && !unreached(caller)) {
+        return Ok((wasm.to_vec(), Unreached::Kept(format!("{caller} calls {callee}"))));
+    }
+    let (out, functions) = replace_bodies(wasm, &module, |_, name| Ok(unreached(name)))?;
+    Ok((out, Unreached::Snipped(functions)))
+}
+
+/// Every direct call in binaryen's text format, as (caller, callee), with hashes taken out:
+/// `(func $"name" ...` opens a function, `(call $"name"` (or `(return_call $"name"`) is a call.
+fn direct_calls(wat: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    let mut caller = String::new();
+    wat.lines().filter_map(move |line| {
+        let line = line.trim_start();
+        if let Some(rest) = line.strip_prefix("(func $") {
+            caller = without_hashes(&wat_name(rest));
+            None
+        } else {
+            let rest = line.strip_prefix("(call $").or_else(|| line.strip_prefix("(return_call $"))?;
+            Some((caller.clone(), without_hashes(&wat_name(rest))))
+        }
+    })
+}
+
+/// A name as binaryen prints it: `"quoted, with \" escapes"` or bare up to a space or `)`.
+fn wat_name(text: &str) -> String {
+    match text.strip_prefix('"') {
+        Some(quoted) => {
+            let mut name = String::new();
+            let mut chars = quoted.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => name.extend(chars.next()),
+                    c => name.push(c),
+                }
+            }
+            name
+        }
+        None => text.split([' ', ')']).next().unwrap_or_default().to_string(),
+    }
+}
+
+/// `wasm` with the body of every named local function that `pick` chooses (given its index among
+/// the local functions and its name without hashes) replaced by `unreachable`, and their names.
+fn replace_bodies(wasm: &[u8], module: &Module, mut pick: impl FnMut(usize, &str) -> Result<bool>) -> Result<(Vec<u8>, Vec<String>)> {
     let mut snipped = Vec::new();
     let mut bodies = Vec::with_capacity(module.bodies.len());
     for (i, body) in module.bodies.iter().enumerate() {
         let index = module.imported_functions + i as u32;
-        let name = module.names.get(&index).map(|n| without_hashes(n));
-        match name {
-            Some(name) if is_panic_entry_point(&name) => {
-                let ty = module.function_types.get(i).and_then(|t| module.result_counts.get(*t as usize));
-                if ty != Some(&0) {
-                    return Err(format!("{name} returns a value: it is not a panic entry point, and is left alone by no rule here"));
-                }
+        match module.names.get(&index).map(|n| without_hashes(n)) {
+            Some(name) if pick(i, &name)? => {
                 // No locals, `unreachable`, `end`.
                 bodies.push(vec![0x00, 0x00, 0x0b]);
                 snipped.push(name);
@@ -99,7 +191,7 @@ pub fn snip_panics(wasm: &[u8]) -> Result<(Vec<u8>, Snipped)> {
     write_u32(&mut out, code.len() as u32);
     out.extend_from_slice(&code);
     out.extend_from_slice(&wasm[module.code_section.end..]);
-    Ok((out, Snipped { functions: snipped }))
+    Ok((out, snipped))
 }
 
 fn is_panic_entry_point(name: &str) -> bool {
@@ -415,6 +507,45 @@ mod tests {
         let (out, snipped) = snip_panics(&wasm).unwrap();
         assert_eq!(out, wasm);
         assert!(!snipped.found_panic_fmt());
+    }
+
+    #[test]
+    fn an_unreached_crates_functions_become_unreachable_whatever_they_return() {
+        let streams = "<wasm_streams[959fff36da5e005b]::readable::IntoStream as futures_core[0123456789abcdef]::stream::Stream>::poll_next";
+        let drop = "core[c5930c85a12de822]::ptr::drop_in_place::<wasm_streams[959fff36da5e005b]::readable::ReadableStream>";
+        let wasm = module(&[(streams, 1, SEVEN), ("progress_widgets::mount", 0, CALLS), (drop, 0, CALLS)]);
+        let wat = format!("(module\n (func $\"{streams}\" (result i32)\n  (call $\"{drop}\")\n )\n (func $progress_widgets::mount\n  (call $env::f)\n )\n)");
+        let (out, report) = snip_unreached(&wasm, &wat).unwrap();
+        let names = [streams, drop].map(without_hashes).to_vec();
+        assert_eq!(report, Unreached::Snipped(names));
+        let unreachable: &[u8] = &[0x00, 0x00, 0x0b];
+        assert_eq!(out, module(&[(streams, 1, unreachable), ("progress_widgets::mount", 0, CALLS), (drop, 0, unreachable)]));
+    }
+
+    #[test]
+    fn a_direct_call_into_an_unreached_crate_keeps_everything() {
+        let streams = "wasm_streams[959fff36da5e005b]::readable::ReadableStream::from_raw";
+        let wasm = module(&[(streams, 1, SEVEN), ("progress_widgets::mount", 0, CALLS)]);
+        let wat = format!("(module\n (func $progress_widgets::mount\n  (drop\n   (call $\"{streams}\")\n  )\n )\n)");
+        let (out, report) = snip_unreached(&wasm, &wat).unwrap();
+        assert_eq!(out, wasm);
+        assert_eq!(report, Unreached::Kept("progress_widgets::mount calls wasm_streams::readable::ReadableStream::from_raw".into()));
+    }
+
+    #[test]
+    fn code_that_can_make_streams_keeps_everything() {
+        let wasm = module(&[("wasm_streams::readable::ReadableStream::from_raw", 1, SEVEN), ("server_fn[0123456789abcdef]::request::browser::stream", 0, CALLS)]);
+        let (out, report) = snip_unreached(&wasm, "(module)").unwrap();
+        assert_eq!(out, wasm);
+        assert!(matches!(report, Unreached::Kept(why) if why.contains("server_fn::request::browser::stream")));
+    }
+
+    #[test]
+    fn binaryen_names_are_read_quoted_or_bare() {
+        assert_eq!(wat_name("\"<a as b>::c\" (param $0 i32)"), "<a as b>::c");
+        assert_eq!(wat_name("\"say \\\"hi\\\"\")"), "say \"hi\"");
+        assert_eq!(wat_name("plain_name (param i32)"), "plain_name");
+        assert_eq!(wat_name("f)"), "f");
     }
 
     #[test]
