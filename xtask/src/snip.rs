@@ -8,6 +8,9 @@
 //! the body of every panic entry point with `unreachable` keeps exactly that and lets wasm-opt
 //! drop the handler, the hook and the payload code behind them (−2.3 KB brotli). This is
 //! rustwasm's `wasm-snip --snip-rust-panicking-code`, done on the names wasm-bindgen keeps.
+//!
+//! The same is done to code the widgets link but never run, which only the function table still
+//! reaches ([`snip_unreached`]: wasm-streams, −2.9 KB brotli).
 
 use crate::setup::Result;
 
