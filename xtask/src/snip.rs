@@ -125,6 +125,11 @@ pub fn snip_unreached(wasm: &[u8], wat: &str) -> Result<(Vec<u8>, Unreached)> {
     if let Some(maker) = names.values().find(|n| n.contains(STREAM_MAKER)) {
         return Ok((wasm.to_vec(), Unreached::Kept(format!("the wasm holds code that can make streams: {maker}"))));
     }
+    // A text form this reading does not understand must not pass for one without calls.
+    let functions_in_text = wat.lines().filter(|line| line.trim_start().starts_with("(func $")).count();
+    if functions_in_text != module.bodies.len() {
+        return Ok((wasm.to_vec(), Unreached::Kept(format!("binaryen's text form shows {functions_in_text} functions where the wasm has {}", module.bodies.len()))));
+    }
     if let Some((caller, callee)) = direct_calls(wat).find(|(caller, callee)| unreached(callee) && !unreached(caller)) {
         return Ok((wasm.to_vec(), Unreached::Kept(format!("{caller} calls {callee}"))));
     }
@@ -517,7 +522,7 @@ mod tests {
         let streams = "<wasm_streams[959fff36da5e005b]::readable::IntoStream as futures_core[0123456789abcdef]::stream::Stream>::poll_next";
         let drop = "core[c5930c85a12de822]::ptr::drop_in_place::<wasm_streams[959fff36da5e005b]::readable::ReadableStream>";
         let wasm = module(&[(streams, 1, SEVEN), ("progress_widgets::mount", 0, CALLS), (drop, 0, CALLS)]);
-        let wat = format!("(module\n (func $\"{streams}\" (result i32)\n  (call $\"{drop}\")\n )\n (func $progress_widgets::mount\n  (call $env::f)\n )\n)");
+        let wat = format!("(module\n (import \"env\" \"f\" (func $env::f))\n (func $\"{streams}\" (result i32)\n  (call $\"{drop}\")\n )\n (func $progress_widgets::mount\n  (call $env::f)\n )\n (func $\"{drop}\"\n  (call $env::f)\n )\n)");
         let (out, report) = snip_unreached(&wasm, &wat).unwrap();
         let names = [streams, drop].map(without_hashes).to_vec();
         assert_eq!(report, Unreached::Snipped(names));
@@ -529,10 +534,18 @@ mod tests {
     fn a_direct_call_into_an_unreached_crate_keeps_everything() {
         let streams = "wasm_streams[959fff36da5e005b]::readable::ReadableStream::from_raw";
         let wasm = module(&[(streams, 1, SEVEN), ("progress_widgets::mount", 0, CALLS)]);
-        let wat = format!("(module\n (func $progress_widgets::mount\n  (drop\n   (call $\"{streams}\")\n  )\n )\n)");
+        let wat = format!("(module\n (func $\"{streams}\" (result i32)\n  (i32.const 7)\n )\n (func $progress_widgets::mount\n  (drop\n   (call $\"{streams}\")\n  )\n )\n)");
         let (out, report) = snip_unreached(&wasm, &wat).unwrap();
         assert_eq!(out, wasm);
         assert_eq!(report, Unreached::Kept("progress_widgets::mount calls wasm_streams::readable::ReadableStream::from_raw".into()));
+    }
+
+    #[test]
+    fn a_text_form_that_does_not_list_every_function_keeps_everything() {
+        let wasm = module(&[("wasm_streams::readable::ReadableStream::from_raw", 1, SEVEN), ("progress_widgets::mount", 0, CALLS)]);
+        let (out, report) = snip_unreached(&wasm, "(module\n (func $progress_widgets::mount)\n)").unwrap();
+        assert_eq!(out, wasm);
+        assert_eq!(report, Unreached::Kept("binaryen's text form shows 1 functions where the wasm has 2".into()));
     }
 
     #[test]
