@@ -120,9 +120,8 @@ pub enum Unreached {
 /// ```
 pub fn snip_unreached(wasm: &[u8], wat: &str) -> Result<(Vec<u8>, Unreached)> {
     let module = Module::read(wasm)?;
-    let names: std::collections::HashMap<u32, String> = module.names.iter().map(|(i, n)| (*i, without_hashes(n))).collect();
     let unreached = |name: &str| UNREACHED_CRATES.iter().any(|c| name.contains(&format!("{c}::")));
-    if let Some(maker) = names.values().find(|n| n.contains(STREAM_MAKER)) {
+    if let Some(maker) = module.names.values().map(|n| without_hashes(n)).find(|n| n.contains(STREAM_MAKER)) {
         return Ok((wasm.to_vec(), Unreached::Kept(format!("the wasm holds code that can make streams: {maker}"))));
     }
     // A text form this reading does not understand must not pass for one without calls.

@@ -24,8 +24,7 @@ pub fn build() -> Result<PathBuf> {
         .env("WASM_PACK_CACHE", root().join("target/wasm-pack-cache")))?;
     let wasm = root().join(PKG_WASM);
     drop_unused_exports(&wasm)?;
-    snip_panics(&wasm)?;
-    snip_unreached(&wasm)?;
+    snip_unrun_code(&wasm)?;
     let names = run_for_output(
         Command::new(setup::wasm_opt())
             .arg(&wasm)
@@ -99,36 +98,27 @@ fn drop_unused_exports(wasm: &std::path::Path) -> Result {
     .map(drop)
 }
 
-/// Cuts Rust's panic machinery out of the wasm before wasm-opt runs, so that wasm-opt drops
-/// what only it reached ([`snip::snip_panics`]; −2.3 KB brotli). It needs the names that
-/// wasm-bindgen and wasm-metadce (`-g`) keep; wasm-opt strips them at the end.
-fn snip_panics(wasm: &std::path::Path) -> Result {
+/// Cuts code the widgets never run out of the wasm before wasm-opt, so that wasm-opt drops what
+/// only it reached: Rust's panic machinery ([`snip::snip_panics`]; −2.3 KB brotli) and the crates
+/// only dead vtables reach ([`snip::snip_unreached`]: wasm-streams; −2.9 KB). Both need the names
+/// that wasm-bindgen and wasm-metadce (`-g`) keep; wasm-opt strips them at the end. The direct
+/// calls the second one checks come from binaryen's text form of the wasm as it is before either
+/// snip, which only ever removes calls: the check can only err towards keeping code. If it keeps
+/// it, the wasm ships larger and the build says why.
+fn snip_unrun_code(wasm: &Path) -> Result {
+    let wat = run_for_output(Command::new(setup::wasm_opt().with_file_name("wasm-dis")).arg(wasm))?;
     let bytes = std::fs::read(wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
-    let (snipped, report) = snip::snip_panics(&bytes)?;
-    if !report.found_panic_fmt() {
+    let (bytes, panics) = snip::snip_panics(&bytes)?;
+    if !panics.found_panic_fmt() {
         eprintln!("warning: core::panicking::panic_fmt is not among the wasm's function names, so Rust's panic machinery stays in (about 2.3 KB brotli more)");
     }
-    std::fs::write(wasm, snipped).map_err(|e| format!("cannot write {}: {e}", wasm.display()))
-}
-
-/// Cuts out the code of the crates the widgets link but never run ([`snip::UNREACHED_CRATES`]:
-/// wasm-streams), which only the function table still reaches, so that wasm-opt drops it and
-/// what only it reached (−2.9 KB brotli). It reads the module's direct calls from binaryen's
-/// text form, to be sure the table is their only way in; if it is not, the wasm ships as it is
-/// (larger) and the build says why.
-fn snip_unreached(wasm: &Path) -> Result {
-    let bytes = std::fs::read(wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
-    let wat = run_for_output(Command::new(setup::wasm_opt().with_file_name("wasm-dis")).arg(wasm))?;
-    match snip::snip_unreached(&bytes, &String::from_utf8_lossy(&wat))? {
-        (snipped, snip::Unreached::Snipped(functions)) => {
-            eprintln!("{} functions of {} snipped: nothing in the widgets reaches them", functions.len(), snip::UNREACHED_CRATES.join(", "));
-            std::fs::write(wasm, snipped).map_err(|e| format!("cannot write {}: {e}", wasm.display()))
-        }
-        (_, snip::Unreached::Kept(why)) => {
-            eprintln!("warning: {} stays in the wasm (about 2.9 KB brotli more): {why}", snip::UNREACHED_CRATES.join(", "));
-            Ok(())
-        }
+    let crates = snip::UNREACHED_CRATES.join(", ");
+    let (bytes, unreached) = snip::snip_unreached(&bytes, &String::from_utf8_lossy(&wat))?;
+    match unreached {
+        snip::Unreached::Snipped(functions) => eprintln!("{} functions of {crates} snipped: nothing in the widgets reaches them", functions.len()),
+        snip::Unreached::Kept(why) => eprintln!("warning: {crates} stays in the wasm (about 2.9 KB brotli more): {why}"),
     }
+    std::fs::write(wasm, bytes).map_err(|e| format!("cannot write {}: {e}", wasm.display()))
 }
 
 /// wasm-opt's map of the wasm's old import and export names to the short ones.
