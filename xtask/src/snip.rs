@@ -9,8 +9,10 @@
 //! drop the handler, the hook and the payload code behind them (−2.3 KB brotli). This is
 //! rustwasm's `wasm-snip --snip-rust-panicking-code`, done on the names wasm-bindgen keeps.
 //!
-//! The same is done to code the widgets link but never run, which only the function table still
-//! reaches ([`snip_unreached`]: wasm-streams, −2.9 KB brotli).
+//! The same is done to code the widgets link but never run: code only the function table still
+//! reaches ([`snip_unreached`]: wasm-streams, −2.9 KB brotli), and code a dependency calls only
+//! with a Cargo feature the package leaves off ([`snip_feature_gated`]: tachys's delegated event
+//! listeners, −0.9 KB).
 
 use crate::setup::Result;
 
@@ -93,6 +95,30 @@ pub fn snip_panics(wasm: &[u8]) -> Result<(Vec<u8>, Snipped)> {
 /// futures and JavaScript-stream code behind it, in the wasm: wasm-opt cannot see that nothing
 /// ever makes one of those objects.
 pub const UNREACHED_CRATES: &[&str] = &["wasm_streams"];
+
+/// Functions a dependency links whatever its configuration but calls only with one of its Cargo
+/// features on, as (function name without hashes, crate, feature). tachys's `On::attach` hands
+/// its listener to a non-generic helper that picks a delegated listener when given a delegation
+/// key: only the `delegation` feature ever gives one, but the helper, and with it the delegated
+/// listener's document-wide handler and its set of event names, stays linked (−0.9 KB brotli).
+pub const FEATURE_GATED: &[(&str, &str, &str)] =
+    &[("<tachys::renderer::dom::Dom>::add_event_listener_delegated", "tachys", "delegation")];
+
+/// Returns `wasm` with the body of every [`FEATURE_GATED`] function whose feature is off, and of
+/// every function whose name mentions it (its closures, and their drop glue and vtable shims,
+/// which only it can make), replaced by `unreachable`, and their names. `enabled(crate, feature)`
+/// says whether the package's wasm build turns the feature on; a function whose feature is on, or
+/// cannot be told, is left alone.
+///
+/// ```ignore
+/// let (snipped, names) = snip_feature_gated(&wasm, |krate, feature| features_of(krate).contains(feature))?;
+/// ```
+pub fn snip_feature_gated(wasm: &[u8], enabled: impl Fn(&str, &str) -> bool) -> Result<(Vec<u8>, Vec<String>)> {
+    let module = Module::read(wasm)?;
+    replace_bodies(wasm, &module, |_, name| {
+        Ok(FEATURE_GATED.iter().any(|(function, krate, feature)| mentions(name, function) && !enabled(krate, feature)))
+    })
+}
 
 /// The crate whose code would make wasm-streams objects: while none of its code is in the wasm,
 /// nothing can.
@@ -199,6 +225,15 @@ fn replace_bodies(wasm: &[u8], module: &Module, mut pick: impl FnMut(usize, &str
     out.extend_from_slice(&code);
     out.extend_from_slice(&wasm[module.code_section.end..]);
     Ok((out, snipped))
+}
+
+/// Whether `name` is `function` or names something inside it (`function::{closure#0}`), or
+/// code instantiated with such a type.
+fn mentions(name: &str, function: &str) -> bool {
+    name.match_indices(function).any(|(at, _)| {
+        let rest = &name[at + function.len()..];
+        rest.is_empty() || rest.starts_with("::") || rest.starts_with('>')
+    })
 }
 
 fn is_panic_entry_point(name: &str) -> bool {
@@ -553,6 +588,21 @@ mod tests {
         let (out, report) = snip_unreached(&wasm, "(module)").unwrap();
         assert_eq!(out, wasm);
         assert!(matches!(report, Unreached::Kept(why) if why.contains("server_fn::request::browser::stream")));
+    }
+
+    #[test]
+    fn a_feature_gated_function_becomes_unreachable_only_while_its_feature_is_off() {
+        let delegated = "<tachys[6c8939ddcfcfb111]::renderer::dom::Dom>::add_event_listener_delegated";
+        let direct = "<tachys[6c8939ddcfcfb111]::renderer::dom::Dom>::add_event_listener";
+        let closure = "core::ptr::drop_in_place::<<tachys[6c8939ddcfcfb111]::renderer::dom::Dom>::add_event_listener_delegated::{closure#1}>";
+        let longer = "<tachys::renderer::dom::Dom>::add_event_listener_delegated_elsewhere";
+        let wasm = module(&[(delegated, 0, CALLS), (direct, 0, CALLS), (closure, 0, CALLS), (longer, 0, CALLS)]);
+        let (out, names) = snip_feature_gated(&wasm, |_, _| false).unwrap();
+        assert_eq!(names, [delegated, closure].map(without_hashes));
+        let unreachable: &[u8] = &[0x00, 0x00, 0x0b];
+        assert_eq!(out, module(&[(delegated, 0, unreachable), (direct, 0, CALLS), (closure, 0, unreachable), (longer, 0, CALLS)]));
+        let (out, names) = snip_feature_gated(&wasm, |krate, feature| (krate, feature) == ("tachys", "delegation")).unwrap();
+        assert_eq!((out, names.len()), (wasm, 0));
     }
 
     #[test]

@@ -99,12 +99,14 @@ fn drop_unused_exports(wasm: &std::path::Path) -> Result {
 }
 
 /// Cuts code the widgets never run out of the wasm before wasm-opt, so that wasm-opt drops what
-/// only it reached: Rust's panic machinery ([`snip::snip_panics`]; −2.3 KB brotli) and the crates
-/// only dead vtables reach ([`snip::snip_unreached`]: wasm-streams; −2.9 KB). Both need the names
-/// that wasm-bindgen and wasm-metadce (`-g`) keep; wasm-opt strips them at the end. The direct
-/// calls the second one checks come from binaryen's text form of the wasm as it is before either
-/// snip, which only ever removes calls: the check can only err towards keeping code. If it keeps
-/// it, the wasm ships larger and the build says why.
+/// only it reached: Rust's panic machinery ([`snip::snip_panics`]; −2.3 KB brotli), the crates
+/// only dead vtables reach ([`snip::snip_unreached`]: wasm-streams; −2.9 KB) and what a
+/// dependency calls only under a Cargo feature the build leaves off ([`snip::snip_feature_gated`]:
+/// tachys's delegated listeners; −0.9 KB). All need the names that wasm-bindgen and wasm-metadce
+/// (`-g`) keep; wasm-opt strips them at the end. The direct calls the second one checks come from
+/// binaryen's text form of the wasm as it is before any snip, and the snips only ever remove
+/// calls: the check can only err towards keeping code. If it keeps it, the wasm ships larger and
+/// the build says why.
 fn snip_unrun_code(wasm: &Path) -> Result {
     let wat = run_for_output(Command::new(setup::wasm_opt().with_file_name("wasm-dis")).arg(wasm))?;
     let bytes = std::fs::read(wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
@@ -118,7 +120,38 @@ fn snip_unrun_code(wasm: &Path) -> Result {
         snip::Unreached::Snipped(functions) => eprintln!("{} functions of {crates} snipped: nothing in the widgets reaches them", functions.len()),
         snip::Unreached::Kept(why) => eprintln!("warning: {crates} stays in the wasm (about 2.9 KB brotli more): {why}"),
     }
+    let features = wasm_features()?;
+    let (bytes, gated) = snip::snip_feature_gated(&bytes, |krate, feature| {
+        // A crate Cargo did not list is one whose features cannot be told: keep its code.
+        features.iter().find(|(name, _)| name == krate).is_none_or(|(_, on)| on.iter().any(|f| f == feature))
+    })?;
+    for (function, krate, feature) in snip::FEATURE_GATED {
+        if gated.iter().any(|g| g == function) {
+            eprintln!("{function} and its closures snipped ({} functions): {krate}'s `{feature}` feature, the only way to it, is off", gated.len());
+        } else {
+            eprintln!("warning: {function} stays in the wasm: {krate}'s `{feature}` feature is on, or the function is not there under that name");
+        }
+    }
     std::fs::write(wasm, bytes).map_err(|e| format!("cannot write {}: {e}", wasm.display()))
+}
+
+/// Each crate of the package's wasm build with the Cargo features it is built with, as Cargo
+/// resolves them for `wasm32-unknown-unknown` (`cargo tree`).
+fn wasm_features() -> Result<Vec<(String, Vec<String>)>> {
+    let tree = run_for_output(
+        Command::new("cargo")
+            .args(["tree", "-p", "progress-widgets", "--target", "wasm32-unknown-unknown", "-e", "normal", "--prefix", "none"])
+            .args(["--format", "{p}|{f}"]),
+    )?;
+    // `tachys v0.2.19|default,oco` (a `(*)` marks a crate already listed).
+    Ok(String::from_utf8_lossy(&tree)
+        .lines()
+        .filter_map(|line| {
+            let (package, features) = line.split_once('|')?;
+            let features = features.trim_end_matches(" (*)");
+            Some((package.split(' ').next()?.to_owned(), features.split(',').filter(|f| !f.is_empty()).map(str::to_owned).collect()))
+        })
+        .collect())
 }
 
 /// wasm-opt's map of the wasm's old import and export names to the short ones.
