@@ -191,8 +191,9 @@ impl Options {
         Ok(Options { function, raw: RawOptions::read(&options) })
     }
 
-    fn error(&self, name: &str, problem: impl std::fmt::Display) -> JsError {
-        JsError::new(&format!("{}: option `{name}` {problem}", self.function))
+    fn error(&self, name: &str, problem: &str) -> JsError {
+        // Concatenated, not `format!`: the wasm then links no general formatting entry point.
+        JsError::new(&(self.function.to_owned() + ": option `" + name + "` " + problem))
     }
 
     /// An id-like option: a non-empty string, or an integer (ids are often numbers in JS).
@@ -304,7 +305,7 @@ impl Options {
 
     fn proxy_url(&self) -> Result<ProxyUrl, JsError> {
         let raw = self.required("proxyUrl", &self.raw.proxy_url)?;
-        ProxyUrl::new(&raw).map_err(|problem| self.error("proxyUrl", problem))
+        ProxyUrl::new(&raw).map_err(|problem| self.error("proxyUrl", &problem))
     }
 }
 
@@ -469,7 +470,7 @@ impl Inputs for CollectionInputs {
 fn checked<I: Inputs>(options: &Options) -> Result<I, JsError> {
     let inputs = I::read(options)?;
     if let Some(route) = inputs.route() {
-        route.check().map_err(|err| JsError::new(&format!("{}: option {err}", I::FUNCTION)))?;
+        route.check().map_err(|err| JsError::new(&(I::FUNCTION.to_owned() + ": option " + &err.to_string())))?;
     }
     Ok(inputs)
 }

@@ -58,8 +58,8 @@ pub fn message_in(doc: &Json) -> Option<String> {
     let text = |v: Json| match v.kind() {
         Kind::String => v.text().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         Kind::Array => {
-            let parts: Vec<String> = v.items().iter().filter_map(JsonDoc::text).collect();
-            (!parts.is_empty()).then(|| parts.join("; "))
+            let parts = crate::format::join(v.items().iter().filter_map(JsonDoc::text), "; ");
+            (!parts.is_empty()).then_some(parts)
         }
         _ => None,
     };
