@@ -38,22 +38,45 @@ macro_rules! decode_fields {
         impl $crate::model::Decode for $ty {
             fn decode(doc: &$crate::model::Json) -> Result<Self, $crate::model::DecodeError> {
                 let f = $crate::model::Fields::of(doc)?;
-                Ok($ty { $($field: f.$read($key)?,)* })
+                let value = $ty { $($field: f.keep(f.$read($key)),)* };
+                f.finish(value)
             }
         }
     };
 }
 pub(crate) use decode_fields;
 
-/// The members of one JSON object, read by name.
-pub(crate) struct Fields<'a>(&'a Json);
+/// The members of one JSON object, read by name, and the first member that could not be read.
+///
+/// A model is read whole, and the first failure then decides ([`Fields::keep`],
+/// [`Fields::finish`]), rather than returned from at each member with `?`: every `?` is a
+/// separate exit that drops the members read so far, and in the wasm those exits were a third of
+/// the decoders' code (4.8 KB raw, 0.2 KB brotli).
+pub(crate) struct Fields<'a>(&'a Json, std::cell::Cell<Option<DecodeError>>);
 
 impl<'a> Fields<'a> {
     /// The object's fields; an error for anything that is not an object.
     pub(crate) fn of(doc: &'a Json) -> Result<Self, DecodeError> {
         match doc.kind() {
-            Kind::Object => Ok(Fields(doc)),
+            Kind::Object => Ok(Fields(doc, std::cell::Cell::new(None))),
             _ => Err(DecodeError("expected an object".to_owned())),
+        }
+    }
+
+    /// What a member read gave, or an empty value while the failure is kept (the first one wins).
+    pub(crate) fn keep<T: Default>(&self, read: Result<T, DecodeError>) -> T {
+        read.unwrap_or_else(|error| {
+            let first = self.1.take().unwrap_or(error);
+            self.1.set(Some(first));
+            T::default()
+        })
+    }
+
+    /// The model read from every member, unless one of them failed.
+    pub(crate) fn finish<T>(self, value: T) -> Result<T, DecodeError> {
+        match self.1.into_inner() {
+            None => Ok(value),
+            Some(error) => Err(error),
         }
     }
 
