@@ -102,7 +102,7 @@ fn drop_unused_exports(wasm: &std::path::Path) -> Result {
 /// only it reached: Rust's panic machinery ([`snip::snip_panics`]; −2.3 KB brotli), the crates
 /// only dead vtables reach ([`snip::snip_unreached`]: wasm-streams; −2.9 KB) and what a
 /// dependency calls only under a Cargo feature the build leaves off ([`snip::snip_feature_gated`]:
-/// tachys's delegated listeners; −0.9 KB). All need the names that wasm-bindgen and wasm-metadce
+/// tachys's delegated listeners; −1.3 KB). All need the names that wasm-bindgen and wasm-metadce
 /// (`-g`) keep; wasm-opt strips them at the end. The direct calls the second one checks come from
 /// binaryen's text form of the wasm as it is before any snip, and the snips only ever remove
 /// calls: the check can only err towards keeping code. If it keeps it, the wasm ships larger and
