@@ -576,7 +576,6 @@ pub fn BattlepassProgress(
                 let t = Labels::new(&locale, labels.get().unwrap_or_default());
                 let [no_battle_pass, levels, free, premium, challenges_title] =
                     [Label::NoBattlePass, Label::Levels, Label::Free, Label::Premium, Label::Challenges].map(|l| t.get(l));
-                provide_context(locale);
                 provide_context(t);
                 view! {
                     <Header progress season />
@@ -687,7 +686,7 @@ fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(ChallengeState, C
 /// The season name and dates, and who the progress belongs to.
 #[component]
 fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl IntoView {
-    let locale = expect_context::<Locale>();
+    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
     let name = {
         let t = t.clone();
@@ -737,7 +736,7 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl 
 /// Level, XP and the bar to the next level.
 #[component]
 fn XpBar(xp: XpSummary) -> impl IntoView {
-    let locale = expect_context::<Locale>();
+    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
     let caption = match (xp.next_level, xp.to_next) {
         (Some(next), Some(to_next)) => t.fill(Label::XpToLevel, &[("xp", &locale.number(to_next)), ("level", &locale.number(next))]),
@@ -772,7 +771,7 @@ fn XpBar(xp: XpSummary) -> impl IntoView {
 /// layout (the full one shows it on the track).
 #[component]
 fn NextRewardLine(next: NextReward) -> impl IntoView {
-    let locale = expect_context::<Locale>();
+    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
     let NextReward { level, reward, premium } = next;
     let at = level.map(|n| t.fill(Label::AtLevel, &[("level", &locale.number(n))]));
@@ -808,7 +807,7 @@ fn icon(path: &'static str) -> impl IntoView {
 #[component]
 fn LevelItem(step: LevelStep) -> impl IntoView {
     let LevelStep { level, state } = step;
-    let locale = expect_context::<Locale>();
+    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
     let number = level.level.map(|n| locale.number(n)).unwrap_or_else(|| "?".into());
     let inactive = level.active == Some(false);
@@ -846,7 +845,7 @@ fn LevelItem(step: LevelStep) -> impl IntoView {
 fn ChallengeItem(challenge: Challenge, state: ChallengeState) -> impl IntoView {
     let completed = state == ChallengeState::Completed;
     let premium = challenge.premium == Some(true);
-    let locale = expect_context::<Locale>();
+    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
     let date = |d: &Option<String>| d.as_deref().and_then(|d| locale.iso_date(d));
     let dates = date_range(date(&challenge.start_date), date(&challenge.end_date), &t, [Label::Until, Label::From]);
@@ -903,7 +902,7 @@ fn RewardList(rewards: Vec<Reward>) -> impl IntoView {
 /// One reward: image, name, amount.
 #[component]
 fn RewardItem(reward: Reward) -> impl IntoView {
-    let amount = reward_amount(&reward, &expect_context::<Locale>());
+    let amount = reward_amount(&reward, &expect_context::<Labels>().locale());
     let t = expect_context::<Labels>();
     view! {
         <span class="pw-reward" part="reward" data-reward-id=reward.id.clone()>

@@ -265,7 +265,6 @@ pub fn CollectionProgress(
             {move || {
                 let locale = Locale::new(locale.get());
                 let t = Labels::new(&locale, labels.get().unwrap_or_default());
-                provide_context(locale);
                 provide_context(t.clone());
                 view! {
                     <When when=move || guest.get()>
@@ -299,7 +298,7 @@ pub fn CollectionProgress(
 #[component]
 fn ProgramItem(program: Program) -> impl IntoView {
     let now = js_sys::Date::now() as i64;
-    let locale = expect_context::<Locale>();
+    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
     let (collected, size) = collected_of(&program);
     let fraction = completion(&program);
@@ -363,7 +362,7 @@ fn ProgramItem(program: Program) -> impl IntoView {
 #[component]
 fn CardItem(card: Card) -> impl IntoView {
     let owned = is_owned(&card);
-    let locale = expect_context::<Locale>();
+    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
     // The rarity is a frame in its colour and a label in words: never colour alone.
     let rarity = card.rarity.as_ref().map(|r| match r {
@@ -391,7 +390,7 @@ fn CardItem(card: Card) -> impl IntoView {
 #[component]
 fn RewardPanel(reward: CollectionReward) -> impl IntoView {
     let t = expect_context::<Labels>();
-    let (state, label) = reward_state(&reward, &expect_context::<Locale>(), &t);
+    let (state, label) = reward_state(&reward, &expect_context::<Labels>().locale(), &t);
     // The value (a code, a link) is the reward itself: only shown once it is the user's.
     let value = reward.value.clone().filter(|_| state != "locked");
     // The proxy withholds values it cannot prove are the viewer's (no player token).
