@@ -150,7 +150,14 @@ pub(crate) fn list<T: Decode>(doc: &Json) -> Result<Vec<T>, DecodeError> {
     if doc.kind() != Kind::Array {
         return Err(DecodeError("expected a list".to_owned()));
     }
-    doc.items().iter().enumerate().map(|(i, item)| T::decode(item).map_err(|e| within(&crate::format::int(i as i64, 1), e))).collect()
+    // A loop, not `collect::<Result<Vec<_>, _>>()`: that adapter is a copy of iterator code per
+    // model type in the wasm.
+    let items = doc.items();
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        out.push(T::decode(item).map_err(|e| within(&crate::format::int(i as i64, 1), e))?);
+    }
+    Ok(out)
 }
 
 fn wrong(key: &str, expected: &str) -> DecodeError {
