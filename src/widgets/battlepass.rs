@@ -686,8 +686,8 @@ fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(ChallengeState, C
 /// The season name and dates, and who the progress belongs to.
 #[component]
 fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl IntoView {
-    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
+    let locale = t.locale();
     let name = {
         let t = t.clone();
         move || season.data.with(|s| s.as_ref().and_then(|s| s.name.clone())).unwrap_or_else(|| t.get(Label::BattlePass))
@@ -736,8 +736,8 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl 
 /// Level, XP and the bar to the next level.
 #[component]
 fn XpBar(xp: XpSummary) -> impl IntoView {
-    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
+    let locale = t.locale();
     let caption = match (xp.next_level, xp.to_next) {
         (Some(next), Some(to_next)) => t.fill(Label::XpToLevel, &[("xp", &locale.number(to_next)), ("level", &locale.number(next))]),
         (Some(next), None) => t.fill(Label::NextLevel, &[("level", &locale.number(next))]),
@@ -771,8 +771,8 @@ fn XpBar(xp: XpSummary) -> impl IntoView {
 /// layout (the full one shows it on the track).
 #[component]
 fn NextRewardLine(next: NextReward) -> impl IntoView {
-    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
+    let locale = t.locale();
     let NextReward { level, reward, premium } = next;
     let at = level.map(|n| t.fill(Label::AtLevel, &[("level", &locale.number(n))]));
     view! {
@@ -807,8 +807,8 @@ fn icon(path: &'static str) -> impl IntoView {
 #[component]
 fn LevelItem(step: LevelStep) -> impl IntoView {
     let LevelStep { level, state } = step;
-    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
+    let locale = t.locale();
     let number = level.level.map(|n| locale.number(n)).unwrap_or_else(|| "?".into());
     let inactive = level.active == Some(false);
     // The guest view's tiers have no state to show.
@@ -845,8 +845,8 @@ fn LevelItem(step: LevelStep) -> impl IntoView {
 fn ChallengeItem(challenge: Challenge, state: ChallengeState) -> impl IntoView {
     let completed = state == ChallengeState::Completed;
     let premium = challenge.premium == Some(true);
-    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
+    let locale = t.locale();
     let date = |d: &Option<String>| d.as_deref().and_then(|d| locale.iso_date(d));
     let dates = date_range(date(&challenge.start_date), date(&challenge.end_date), &t, [Label::Until, Label::From]);
     let ends = (state == ChallengeState::InProgress).then(|| challenge.end_date.as_deref().and_then(format::iso_millis)).flatten();
@@ -902,8 +902,8 @@ fn RewardList(rewards: Vec<Reward>) -> impl IntoView {
 /// One reward: image, name, amount.
 #[component]
 fn RewardItem(reward: Reward) -> impl IntoView {
-    let amount = reward_amount(&reward, &expect_context::<Labels>().locale());
     let t = expect_context::<Labels>();
+    let amount = reward_amount(&reward, &t.locale());
     view! {
         <span class="pw-reward" part="reward" data-reward-id=reward.id.clone()>
             {reward.media_url.as_deref().and_then(image_src).map(|src| view! {

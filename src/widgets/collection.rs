@@ -298,8 +298,8 @@ pub fn CollectionProgress(
 #[component]
 fn ProgramItem(program: Program) -> impl IntoView {
     let now = js_sys::Date::now() as i64;
-    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
+    let locale = t.locale();
     let (collected, size) = collected_of(&program);
     let fraction = completion(&program);
     let end_at = ends_at(&program, now);
@@ -362,8 +362,8 @@ fn ProgramItem(program: Program) -> impl IntoView {
 #[component]
 fn CardItem(card: Card) -> impl IntoView {
     let owned = is_owned(&card);
-    let locale = expect_context::<Labels>().locale();
     let t = expect_context::<Labels>();
+    let locale = t.locale();
     // The rarity is a frame in its colour and a label in words: never colour alone.
     let rarity = card.rarity.as_ref().map(|r| match r {
         Rarity::Other(_) => "other".to_owned(),
@@ -390,7 +390,7 @@ fn CardItem(card: Card) -> impl IntoView {
 #[component]
 fn RewardPanel(reward: CollectionReward) -> impl IntoView {
     let t = expect_context::<Labels>();
-    let (state, label) = reward_state(&reward, &expect_context::<Labels>().locale(), &t);
+    let (state, label) = reward_state(&reward, &t.locale(), &t);
     // The value (a code, a link) is the reward itself: only shown once it is the user's.
     let value = reward.value.clone().filter(|_| state != "locked");
     // The proxy withholds values it cannot prove are the viewer's (no player token).

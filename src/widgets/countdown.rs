@@ -25,7 +25,8 @@ pub fn Countdown(
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let timer = StoredValue::new(None::<TimeoutHandle>);
-    let words = StoredValue::new((expect_context::<Labels>().locale(), expect_context::<Labels>()));
+    let t = expect_context::<Labels>();
+    let words = StoredValue::new((t.locale(), t));
     // Each tick schedules the next at the moment the text will change.
     fn schedule(end: i64, text: RwSignal<String>, timer: StoredValue<Option<TimeoutHandle>>, words: StoredValue<(Locale, Labels)>) {
         let (parts, next) = format::countdown(end - js_sys::Date::now() as i64);

@@ -513,6 +513,8 @@ mod tests {
     const CALLS: &[u8] = &[0x00, 0x10, 0x00, 0x0b];
     // No locals, `i32.const 7`, `end`.
     const SEVEN: &[u8] = &[0x00, 0x41, 0x07, 0x0b];
+    // A snipped body: no locals, `unreachable`, `end`.
+    const UNREACHABLE: &[u8] = &[0x00, 0x00, 0x0b];
 
     #[test]
     fn panic_entry_points_become_unreachable_and_nothing_else_changes() {
@@ -527,9 +529,9 @@ mod tests {
         assert_eq!(snipped.functions, ["core::panicking::panic_fmt", "std::panicking::begin_panic::<&str>::{closure#0}"]);
         assert!(snipped.found_panic_fmt());
         let expected = module(&[
-            ("core[c5930c85a12de822]::panicking::panic_fmt", 0, &[0x00, 0x00, 0x0b]),
+            ("core[c5930c85a12de822]::panicking::panic_fmt", 0, UNREACHABLE),
             ("progress_widgets[0123456789abcdef]::widgets::mount", 0, CALLS),
-            ("std[a543996e6e7dbf1e]::panicking::begin_panic::<&str>::{closure#0}", 0, &[0x00, 0x00, 0x0b]),
+            ("std[a543996e6e7dbf1e]::panicking::begin_panic::<&str>::{closure#0}", 0, UNREACHABLE),
             ("<std[a543996e6e7dbf1e]::panicking::panic_handler::FormatStringPayload as core::fmt::Display>::fmt", 0, CALLS),
             ("core::result::unwrap_failed_not_really", 1, SEVEN),
         ]);
@@ -560,8 +562,7 @@ mod tests {
         let (out, report) = snip_unreached(&wasm, &wat).unwrap();
         let names = [streams, drop].map(without_hashes).to_vec();
         assert_eq!(report, Unreached::Snipped(names));
-        let unreachable: &[u8] = &[0x00, 0x00, 0x0b];
-        assert_eq!(out, module(&[(streams, 1, unreachable), ("progress_widgets::mount", 0, CALLS), (drop, 0, unreachable)]));
+        assert_eq!(out, module(&[(streams, 1, UNREACHABLE), ("progress_widgets::mount", 0, CALLS), (drop, 0, UNREACHABLE)]));
     }
 
     #[test]
@@ -599,8 +600,7 @@ mod tests {
         let wasm = module(&[(delegated, 0, CALLS), (direct, 0, CALLS), (closure, 0, CALLS), (longer, 0, CALLS)]);
         let (out, names) = snip_feature_gated(&wasm, |_, _| false).unwrap();
         assert_eq!(names, [delegated, closure].map(without_hashes));
-        let unreachable: &[u8] = &[0x00, 0x00, 0x0b];
-        assert_eq!(out, module(&[(delegated, 0, unreachable), (direct, 0, CALLS), (closure, 0, unreachable), (longer, 0, CALLS)]));
+        assert_eq!(out, module(&[(delegated, 0, UNREACHABLE), (direct, 0, CALLS), (closure, 0, UNREACHABLE), (longer, 0, CALLS)]));
         let (out, names) = snip_feature_gated(&wasm, |krate, feature| (krate, feature) == ("tachys", "delegation")).unwrap();
         assert_eq!((out, names.len()), (wasm, 0));
     }

@@ -126,8 +126,9 @@ fn snip_unrun_code(wasm: &Path) -> Result {
         features.iter().find(|(name, _)| name == krate).is_none_or(|(_, on)| on.iter().any(|f| f == feature))
     })?;
     for (function, krate, feature) in snip::FEATURE_GATED {
+        let mine = gated.iter().filter(|g| g.contains(function)).count();
         if gated.iter().any(|g| g == function) {
-            eprintln!("{function} and its closures snipped ({} functions): {krate}'s `{feature}` feature, the only way to it, is off", gated.len());
+            eprintln!("{function} and its closures snipped ({mine} functions): {krate}'s `{feature}` feature, the only way to it, is off");
         } else {
             eprintln!("warning: {function} stays in the wasm: {krate}'s `{feature}` feature is on, or the function is not there under that name");
         }
