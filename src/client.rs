@@ -195,6 +195,16 @@ impl From<DecodeError> for ClientError {
     }
 }
 
+/// How a route's answer is read: a model's `from_doc`.
+///
+/// ```
+/// use progress_widgets::client::Decoder;
+/// use progress_widgets::model::giftoin::Program;
+/// let one: Decoder<Vec<Program>> = |doc| Program::from_doc(doc).map(|program| vec![program]);
+/// let all: Decoder<Vec<Program>> = Program::list_from_doc;
+/// ```
+pub type Decoder<T> = fn(&Json) -> Result<T, DecodeError>;
+
 /// A client for one proxy.
 ///
 /// ```no_run
@@ -285,22 +295,31 @@ impl ProxyClient {
     }
 
     /// GETs a route, decodes it, and announces the outcome.
-    async fn fetch<T>(
+    async fn fetch<T>(&self, route: &ProxyRoute, abort: &AbortSignal, decode: Decoder<T>) -> Result<T, ClientError> {
+        let mut value = None;
+        self.fetch_with(route, abort, &mut |doc| decode(doc).map(|decoded| value = Some(decoded))).await?;
+        Ok(value.expect("a fetch that succeeded has decoded its answer"))
+    }
+
+    /// GETs a route, hands the parsed answer to `accept` (which decodes and keeps it), and
+    /// announces the outcome: a failure of `accept` is the request's. Not generic over what is
+    /// decoded, so the wasm has one copy of the request's state machine, whatever the widgets
+    /// fetch (a copy per model type and per call site was 5 KB raw).
+    pub(crate) async fn fetch_with(
         &self,
         route: &ProxyRoute,
         abort: &AbortSignal,
-        decode: fn(&Json) -> Result<T, DecodeError>,
-    ) -> Result<T, ClientError> {
-        let result = self.get(route, abort).await.and_then(|parsed| Ok((decode(&from_js(&parsed))?, parsed)));
+        accept: &mut dyn FnMut(&Json) -> Result<(), DecodeError>,
+    ) -> Result<(), ClientError> {
+        let result = self.get(route, abort).await.and_then(|parsed| Ok(accept(&from_js(&parsed)).map(|()| parsed)?));
         match (&result, &self.events) {
-            (Ok((_, parsed)), Some(events)) => events.loaded(parsed),
+            (Ok(parsed), Some(events)) => events.loaded(parsed),
             (Err(error), Some(events)) => events.failed(error),
             _ => {}
         }
-        result.map(|(value, _)| value)
+        result.map(drop)
     }
 
-    /// GETs a route and returns the body of a successful answer, parsed by the browser.
     async fn get(&self, route: &ProxyRoute, abort: &AbortSignal) -> Result<JsValue, ClientError> {
         route.check().map_err(|err| ClientError::InvalidRequest(err.to_string()))?;
         let url = self.base.url(route);

@@ -17,6 +17,7 @@ use super::styles::inline_styles;
 use super::lean::condition;
 use super::{effect, image_src, keyed, sort_positions, When};
 use crate::client::{ProxyClient, ProxyUrl};
+use crate::ProxyRoute;
 use crate::format::{self, Locale};
 use crate::labels::{Label, LabelOverrides, Labels};
 use crate::widgets::countdown::Countdown;
@@ -413,7 +414,7 @@ pub fn BattlepassProgress(
             client = client.announcing(events.get_value());
         }
         season_held.set_value(Some((id.clone(), levels)));
-        season.load(move |abort| async move { client.battlepass(&id, levels, &abort).await });
+        season.request(client, ProxyRoute::WhalepassBattlepass { battlepass_id: id, include_levels: levels }, Battlepass::from_doc);
     };
 
     let load = move || {
@@ -428,7 +429,8 @@ pub fn BattlepassProgress(
             .with_player_token(player_token.get_untracked());
         let (player, game, selected) =
             (player_id.get_untracked().unwrap_or_default(), game_id.get_untracked().unwrap_or_default(), battlepass_id.get_untracked());
-        progress.load(move |abort| async move { client.player_progress(&player, &game, selected.as_deref(), &abort).await });
+        let route = ProxyRoute::WhalepassProgress { player_id: player, game_id: game, battlepass_id: selected };
+        progress.request(client, route, PlayerProgress::from_doc);
     };
     // The season is someone else's only when the proxy or the battle pass changes; a player
     // signing in (or out) keeps it.

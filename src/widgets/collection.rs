@@ -16,6 +16,7 @@ use super::styles::inline_styles;
 use super::lean::condition;
 use super::{image_src, keyed, When};
 use crate::client::{ProxyClient, ProxyUrl};
+use crate::ProxyRoute;
 use crate::widgets::countdown::Countdown;
 use crate::widgets::qr::QrImage;
 use crate::format::{self, Locale};
@@ -227,12 +228,13 @@ pub fn CollectionProgress(
             .with_player_token(player_token.get_untracked());
         let (platform, user, program) =
             (platform.get_untracked().unwrap_or_default(), platform_user_id.get_untracked().unwrap_or_default(), program_id.get_untracked());
-        programs.load(move |abort| async move {
-            match program {
-                Some(program) => client.collection(&platform, &user, &program, &abort).await.map(|p| vec![p]),
-                None => client.collections(&platform, &user, &abort).await,
+        match program {
+            Some(program_id) => {
+                let route = ProxyRoute::GiftoinCollection { platform, platform_user_id: user, program_id };
+                programs.request(client, route, |doc| Program::from_doc(doc).map(|program| vec![program]));
             }
-        });
+            None => programs.request(client, ProxyRoute::GiftoinCollections { platform, platform_user_id: user }, Program::list_from_doc),
+        }
     };
     load_on_change(
         move || {

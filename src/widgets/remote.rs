@@ -13,7 +13,9 @@ use leptos::task::spawn_local;
 use web_sys::{AbortController, AbortSignal};
 
 use crate::labels::{Label, Labels};
-use crate::client::ClientError;
+use crate::client::{ClientError, Decoder, ProxyClient};
+use crate::model::{DecodeError, Json};
+use crate::ProxyRoute;
 use super::When;
 
 /// The state of one remote value. `Copy`: it is a handful of arena handles owned by the
@@ -97,6 +99,27 @@ impl<T: Send + Sync + 'static> Remote<T> {
         });
     }
 
+    /// GETs `route` with `client` and keeps what `decode` reads of the answer, cancelling any
+    /// request still in flight: [`load`](Self::load) for the proxy's routes. Only the decoding
+    /// depends on `T`; the request, its cancellation and the states are one non-generic copy in
+    /// the wasm for every widget's loads.
+    ///
+    /// ```no_run
+    /// use progress_widgets::client::{ProxyClient, ProxyUrl};
+    /// use progress_widgets::model::whalepass::Battlepass;
+    /// use progress_widgets::widgets::remote::Remote;
+    /// use progress_widgets::ProxyRoute;
+    /// let season = Remote::<Battlepass>::new();
+    /// let client = ProxyClient::new(ProxyUrl::new("/progress-proxy").unwrap());
+    /// let route = ProxyRoute::WhalepassBattlepass { battlepass_id: "s1".into(), include_levels: false };
+    /// season.request(client, route, Battlepass::from_doc);
+    /// ```
+    pub fn request(&self, client: ProxyClient, route: ProxyRoute, decode: Decoder<T>) {
+        let data = self.data;
+        let accept = move |doc: &Json| decode(doc).map(|value| drop(data.try_set(Some(value))));
+        start(self.error, self.loading, self.in_flight, client, route, Box::new(accept));
+    }
+
     /// Forgets everything shown (the widget now shows someone else's progress).
     pub fn clear(&self) {
         self.cancel();
@@ -106,11 +129,7 @@ impl<T: Send + Sync + 'static> Remote<T> {
     }
 
     fn cancel(&self) {
-        self.in_flight.try_update_value(|in_flight| {
-            if let Some(controller) = in_flight.take() {
-                controller.abort();
-            }
-        });
+        cancel(self.in_flight);
     }
 
     /// Whether there is data to show.
@@ -123,6 +142,44 @@ impl<T: Send + Sync + 'static> Remote<T> {
         let data = self.data;
         RemoteState { has_data: Signal::derive(move || data.with(Option::is_some)), loading: self.loading.into(), error: self.error }
     }
+}
+
+/// [`Remote::request`]'s work, whatever is decoded: cancels the request in flight, starts this
+/// one, and sets the states when it settles (`accept` keeps the data).
+fn start(
+    error: RwSignal<Option<ClientError>>,
+    loading: RwSignal<bool>,
+    in_flight: StoredValue<Option<AbortController>, LocalStorage>,
+    client: ProxyClient,
+    route: ProxyRoute,
+    mut accept: Box<dyn FnMut(&Json) -> Result<(), DecodeError>>,
+) {
+    cancel(in_flight);
+    let Ok(controller) = AbortController::new() else {
+        error.set(Some(ClientError::Network("this browser cannot make requests".into())));
+        return;
+    };
+    let signal = controller.signal();
+    in_flight.set_value(Some(controller));
+    loading.set(true);
+    spawn_local(async move {
+        match client.fetch_with(&route, &signal, &mut *accept).await {
+            // Superseded or unmounted: whoever cancelled owns the state now.
+            Err(ClientError::Aborted) => return,
+            Ok(()) => error.try_set(None),
+            Err(failure) => error.try_set(Some(failure)),
+        };
+        loading.try_set(false);
+    });
+}
+
+/// Aborts the request in flight, if any.
+fn cancel(in_flight: StoredValue<Option<AbortController>, LocalStorage>) {
+    in_flight.try_update_value(|in_flight| {
+        if let Some(controller) = in_flight.take() {
+            controller.abort();
+        }
+    });
 }
 
 /// A [`Remote`]'s state, whatever it holds: what [`RemoteStatus`] shows.
