@@ -1,7 +1,7 @@
 // Completes the package wasm-pack wrote to pkg/: adds the script-tag entry point, its types, the
 // Custom Elements Manifest and the package README, and states in package.json how the package is
 // entered. One build serves both npm and the script tag. Run by `cargo xtask build`.
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "rolldown";
 
@@ -78,6 +78,9 @@ const bundle = await build({
   output: { format: "esm", minify: true },
 });
 writeFileSync(join(pkg, "progress-widgets.js"), bundle.output[0].code);
+// The Rust crate's JavaScript snippets (`inline_js`), which the glue imported, are in the bundle
+// now: the files themselves would only be downloadable twice.
+rmSync(join(pkg, "snippets"), { recursive: true, force: true });
 writeFileSync(
   join(pkg, "progress_widgets.js"),
   `// The glue's own name, kept for imports written against it: everything is in the entry point.\n` +
@@ -99,7 +102,7 @@ Object.assign(manifest, {
     "./custom-elements.json": "./custom-elements.json",
     "./package.json": "./package.json",
   },
-  files: [...new Set([...shipped, ...(manifest.files ?? []), "LICENSE"])],
+  files: [...new Set([...shipped, ...(manifest.files ?? []), "LICENSE"])].filter((file) => file !== "snippets"),
   // Importing the entry point defines the custom elements: bundlers must keep it.
   sideEffects: ["./progress-widgets.js", "./progress_widgets.js"],
 });

@@ -22,74 +22,52 @@ pub struct Locale(pub Option<String>);
 #[cfg(target_arch = "wasm32")]
 mod intl {
     use wasm_bindgen::prelude::*;
-    use wasm_bindgen::JsCast;
 
-    #[wasm_bindgen]
+    // JavaScript, not `Reflect` calls from Rust: building `Intl`'s option objects and caching its
+    // formatters take a few lines here and about 2 KB of wasm the other way. Each function catches
+    // what `Intl` throws and returns `undefined` (`None`) instead.
+    #[wasm_bindgen(inline_js = r#"
+const formatters = new Map();
+const dateOptions = { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" };
+const units = ["days", "hours", "minutes", "seconds"];
+export function intlFormat(date, tag, value) {
+  try {
+    const key = date + tag;
+    let formatter = formatters.get(key);
+    if (!formatter) formatters.set(key, (formatter = date ? new Intl.DateTimeFormat(tag, dateOptions) : new Intl.NumberFormat(tag)));
+    return formatter.format(value);
+  } catch {}
+}
+export function intlSpan(tag, parts) {
+  try {
+    const duration = {};
+    for (let i = 0; i < parts.length; i += 2) duration[units[parts[i + 1]]] = parts[i];
+    return new Intl.DurationFormat([tag], { style: "narrow" }).format(duration);
+  } catch {}
+}
+export function intlAccepts(tag) {
+  try {
+    return Intl.getCanonicalLocales(tag).length > 0;
+  } catch {
+    return false;
+  }
+}
+"#)]
     extern "C" {
-        /// `Intl.getCanonicalLocales(tag)`: throws `RangeError` for a tag `Intl` rejects.
-        #[wasm_bindgen(js_namespace = Intl, js_name = getCanonicalLocales, catch)]
-        pub fn canonical_locales(tag: &str) -> Result<js_sys::Array, JsValue>;
+        /// `value` through the cached `Intl.NumberFormat(tag)`, or (`date`) the cached
+        /// `Intl.DateTimeFormat(tag)` of UTC calendar dates (`value` in milliseconds).
+        #[wasm_bindgen(js_name = intlFormat)]
+        pub fn format_with(date: bool, tag: &str, value: f64) -> Option<String>;
 
-        /// An `Intl.NumberFormat` or `Intl.DateTimeFormat`.
-        pub type Formatter;
+        /// A span through `Intl.DurationFormat` (narrow; `parts` are amount and unit index
+        /// pairs); `None` where the browser has none (Chrome before 129, Firefox before 136: they
+        /// get the plain `1d 2h`).
+        #[wasm_bindgen(js_name = intlSpan)]
+        pub fn span(tag: &str, parts: &[f64]) -> Option<String>;
 
-        /// `Intl.NumberFormat(tag)`.
-        #[wasm_bindgen(js_namespace = Intl, js_name = NumberFormat, catch)]
-        pub fn number_format(tag: &str) -> Result<Formatter, JsValue>;
-
-        /// `Intl.DateTimeFormat(tag, options)`.
-        #[wasm_bindgen(js_namespace = Intl, js_name = DateTimeFormat, catch)]
-        pub fn date_format(tag: &str, options: &JsValue) -> Result<Formatter, JsValue>;
-
-        /// `formatter.format(value)`.
-        #[wasm_bindgen(method, catch)]
-        pub fn format(this: &Formatter, value: &JsValue) -> Result<String, JsValue>;
-    }
-
-    /// A span through `Intl.DurationFormat` (`{days: 1, hours: 2}`); `None` where the browser
-    /// has none (Chrome before 129, Firefox before 136: they get the plain `1d 2h`) or `Intl`
-    /// throws.
-    pub fn span(tag: &str, parts: &[(i64, usize)]) -> Option<String> {
-        use js_sys::{Array, Object, Reflect};
-        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-        let constructor: js_sys::Function = Reflect::get(&intl, &"DurationFormat".into()).ok()?.dyn_into().ok()?;
-        let options = Object::new();
-        Reflect::set(&options, &"style".into(), &"narrow".into()).ok()?;
-        let formatter = Reflect::construct(&constructor, &Array::of2(&Array::of1(&tag.into()), &options)).ok()?;
-        let duration = Object::new();
-        for (amount, unit) in parts {
-            Reflect::set(&duration, &super::UNITS[*unit].into(), &(*amount as f64).into()).ok()?;
-        }
-        let format: js_sys::Function = Reflect::get(&formatter, &"format".into()).ok()?.dyn_into().ok()?;
-        format.call1(&formatter, &duration).ok()?.as_string()
-    }
-
-    thread_local! {
-        /// Number and date formatters by tag: building one costs far more than using it, and a
-        /// widget formats every level's numbers (10,000 levels: 1.2 s of `toLocaleString` alone).
-        /// (Lists, not maps: a page uses a locale or two, and no hasher is linked for them.)
-        static FORMATTERS: std::cell::RefCell<[Vec<(String, Formatter)>; 2]> = Default::default();
-    }
-
-    /// Formats `value` with the cached number (`date` false) or date formatter for `tag`.
-    pub fn format_with(date: bool, tag: &str, value: &JsValue) -> Option<String> {
-        FORMATTERS.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            let formatters = &mut cache[usize::from(date)];
-            if !formatters.iter().any(|(t, _)| t == tag) {
-                let formatter = if date {
-                    let options = js_sys::Object::new();
-                    for (name, setting) in [("year", "numeric"), ("month", "short"), ("day", "numeric"), ("timeZone", "UTC")] {
-                        let _ = js_sys::Reflect::set(&options, &name.into(), &setting.into());
-                    }
-                    date_format(tag, &options).ok()?
-                } else {
-                    number_format(tag).ok()?
-                };
-                formatters.push((tag.to_owned(), formatter));
-            }
-            formatters.iter().find(|(t, _)| t == tag)?.1.format(value).ok()
-        })
+        /// Whether `Intl.getCanonicalLocales` accepts `tag`.
+        #[wasm_bindgen(js_name = intlAccepts)]
+        pub fn accepts(tag: &str) -> bool;
     }
 }
 
@@ -102,7 +80,7 @@ mod intl {
 pub fn is_valid_locale(tag: &str) -> bool {
     #[cfg(target_arch = "wasm32")]
     {
-        intl::canonical_locales(tag).is_ok()
+        intl::accepts(tag)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -132,7 +110,7 @@ impl Locale {
     pub fn number(&self, value: f64) -> String {
         #[cfg(target_arch = "wasm32")]
         if let (Some(tag), true) = (&self.0, value.is_finite()) {
-            if let Some(text) = intl::format_with(false, tag, &wasm_bindgen::JsValue::from_f64(round_cents(value))) {
+            if let Some(text) = intl::format_with(false, tag, round_cents(value)) {
                 return text;
             }
         }
@@ -161,7 +139,7 @@ impl Locale {
         }
         #[cfg(target_arch = "wasm32")]
         if let Some(tag) = &self.0 {
-            if let Some(text) = intl::format_with(true, tag, &wasm_bindgen::JsValue::from_f64(millis as f64)) {
+            if let Some(text) = intl::format_with(true, tag, millis as f64) {
                 return Some(text);
             }
         }
@@ -175,7 +153,8 @@ impl Locale {
     pub fn span(&self, parts: &[(i64, usize)]) -> String {
         #[cfg(target_arch = "wasm32")]
         if let Some(tag) = &self.0 {
-            if let Some(text) = intl::span(tag, parts) {
+            let pairs: Vec<f64> = parts.iter().flat_map(|&(amount, unit)| [amount as f64, unit as f64]).collect();
+            if let Some(text) = intl::span(tag, &pairs) {
                 return text;
             }
         }
