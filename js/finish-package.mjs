@@ -1,7 +1,7 @@
 // Completes the package wasm-pack wrote to pkg/: adds the script-tag entry point, its types, the
 // Custom Elements Manifest and the package README, and states in package.json how the package is
 // entered. One build serves both npm and the script tag. Run by `cargo xtask build`.
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "rolldown";
 
@@ -66,6 +66,16 @@ if (namesFile) {
     ),
   );
 }
+
+// The entry point sends its early requests through the same module as the wasm
+// (`js/requests.js`, which wasm-bindgen copied among the crate's snippets): it must import that
+// copy, or the bundle would hold two, each with its own list of early requests.
+const snippet = readdirSync(join(pkg, "snippets"), { recursive: true }).find((file) => file.replaceAll("\\", "/").endsWith("js/requests.js"));
+if (!snippet) throw new Error("pkg/snippets has no js/requests.js: the entry point's early requests would not reach the wasm");
+const entry = join(pkg, "progress-widgets.js");
+const entryCode = readFileSync(entry, "utf8");
+if (!entryCode.includes('from "./requests.js"')) throw new Error("progress-widgets.js no longer imports ./requests.js");
+writeFileSync(entry, entryCode.replace('from "./requests.js"', `from "./snippets/${snippet.replaceAll("\\", "/")}"`));
 
 // One module for the script tag: the entry point and wasm-bindgen's glue bundled into one file, so
 // that a page's first load is entry → wasm, with no round trip for the glue in between (150 ms on

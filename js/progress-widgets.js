@@ -10,7 +10,8 @@
 // in, and the widget's cannot leak out. Styles are constructable stylesheets (adoptedStyleSheets),
 // which a strict `style-src 'self'` allows. Importing it anywhere else (Node, a server render)
 // does nothing: no DOM is touched and no wasm is loaded until a browser defines the elements.
-import init, { mountBattlepass, mountCollections, useEarlyRequests } from "./progress_widgets.js";
+import init, { mountBattlepass, mountCollections } from "./progress_widgets.js";
+import { dropEarly, startEarly } from "./requests.js";
 
 /** Whether this is a page with custom elements (not Node or another server-side renderer). */
 const browser = typeof window !== "undefined" && typeof customElements !== "undefined";
@@ -22,15 +23,9 @@ let loading = null;
 function load() {
   // Started a microtask later, so that every element already on the page starts its first
   // requests (as it is defined) before the wasm's download takes the connection.
-  loading ??= Promise.resolve().then(() => init()).then(() => useEarlyRequests(takeEarly));
+  loading ??= Promise.resolve().then(() => init());
   return loading;
 }
-
-/** Progress requests started while the wasm loads, by URL, so that the network and the compile
- * overlap instead of following each other. The widget builds every URL itself, from the route
- * contract, and takes one of these only when its URL and token are exactly the same (see
- * `takeEarly`); any other is aborted unused. The token goes in a header, never in the URL. */
-const early = new Map();
 
 /** `encodeURIComponent` as the route contract encodes (`!'()*` too). Throws on lone surrogates. */
 const encode = (text) => encodeURIComponent(text.trim()).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -56,44 +51,6 @@ function firstRequests(kind, options) {
   const progress = `${root}/whalepass/players/${encode(options.playerId)}/progress?gameId=${encode(options.gameId)}`;
   // With a battle-pass id, the season's definition is asked for at once too.
   return optional ? [`${progress}&battlepassId=${encode(optional)}`, `${root}/whalepass/battlepass/${encode(optional)}`] : [progress];
-}
-
-/** Starts one early request, unless one for that URL is already under way. */
-function startEarly(url, token) {
-  if (early.has(url)) return;
-  const controller = new AbortController();
-  const headers = { Accept: "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  // A good answer's body is read as soon as it arrives, so the browser parses it while the wasm is
-  // still on its way; the widget's `json()` then gets that read, already done, and the data is on
-  // screen in the task that mounts the widget (no frame of the loading line, no task between).
-  const response = fetch(url, { headers, credentials: "omit", signal: controller.signal }).then((answer) => {
-    if (answer.ok) {
-      const body = answer.json();
-      body.catch(() => {}); // likewise the widget's to report
-      answer.json = () => body;
-    }
-    return answer;
-  });
-  response.catch(() => {}); // a failure is the widget's to report, when it takes the request
-  early.set(url, { token: token ?? "", response, controller });
-}
-
-/** Aborts an early request that no widget took. */
-function dropEarly(url) {
-  early.get(url)?.controller.abort();
-  early.delete(url);
-}
-
-/** Called by the wasm for every request: the early response for exactly this URL and token, once. */
-function takeEarly(url, token, signal) {
-  const entry = early.get(url);
-  if (!entry || entry.token !== token) return null;
-  early.delete(url);
-  // The widget's own abort (removal, new ids) now ends the early request too.
-  if (signal.aborted) entry.controller.abort();
-  signal.addEventListener("abort", () => entry.controller.abort(), { once: true });
-  return entry.response;
 }
 
 /** The element's own sheet: a constructable stylesheet where supported, else a `<style>`. */

@@ -9,7 +9,7 @@ use crate::labels::{Label, Labels};
 
 use progress_contract::ProxyRoute;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{AbortSignal, RequestCredentials};
+use web_sys::AbortSignal;
 
 use crate::model::giftoin::Program;
 use crate::model::whalepass::{Battlepass, PlayerProgress};
@@ -71,32 +71,6 @@ impl ProxyUrl {
     pub fn url(&self, route: &ProxyRoute) -> String {
         self.0.clone() + &route.path_and_query()
     }
-}
-
-thread_local! {
-    /// The entry script's `takeEarly(url, token, signal)`: a response promise for a request it
-    /// started before the wasm was ready, if it started one for exactly this URL and token.
-    static EARLY: std::cell::RefCell<Option<js_sys::Function>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Lets every client take requests that the entry script (`progress-widgets.js`) started before
-/// the wasm was ready, so that the network and the wasm's compile overlap. The client still builds
-/// every URL itself, from the route contract, and takes an early request only when its URL and
-/// token are exactly those; otherwise it sends its own. For the entry script only.
-///
-/// ```js
-/// useEarlyRequests((url, token, signal) => early.get(url)?.take(token, signal) ?? null);
-/// ```
-#[wasm_bindgen::prelude::wasm_bindgen(js_name = useEarlyRequests)]
-pub fn use_early_requests(take: js_sys::Function) {
-    EARLY.with(|early| *early.borrow_mut() = Some(take));
-}
-
-/// The early request for `url`, if the entry script started one.
-fn take_early(url: &str, token: Option<&str>, abort: &AbortSignal) -> Option<js_sys::Promise> {
-    let take = EARLY.with(|early| early.borrow().clone())?;
-    let taken = take.call3(&JsValue::NULL, &url.into(), &token.unwrap_or_default().into(), abort).ok()?;
-    taken.dyn_into().ok()
 }
 
 /// Why a request to the proxy failed.
@@ -323,10 +297,7 @@ impl ProxyClient {
     async fn get(&self, route: &ProxyRoute, abort: &AbortSignal) -> Result<JsValue, ClientError> {
         route.check().map_err(|err| ClientError::InvalidRequest(err.to_string()))?;
         let url = self.base.url(route);
-        let response: web_sys::Response = match take_early(&url, self.player_token.as_deref(), abort) {
-            Some(early) => settle(Ok(early), abort).await?.unchecked_into(),
-            None => settle(fetch(&url, self.player_token.as_deref(), abort), abort).await?.unchecked_into(),
-        };
+        let response: web_sys::Response = settle(Ok(request(&url, self.player_token.as_deref().unwrap_or_default(), abort)), abort).await?.unchecked_into();
         if response.ok() {
             return settle(response.json(), abort).await;
         }
@@ -366,26 +337,12 @@ async fn settle(promise: Result<js_sys::Promise, JsValue>, abort: &AbortSignal) 
     })
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/requests.js")]
 extern "C" {
-    /// The global `fetch(url, init)`.
-    #[wasm_bindgen(js_name = fetch, catch)]
-    fn fetch_with_init(url: &str, init: &web_sys::RequestInit) -> Result<js_sys::Promise, JsValue>;
-}
-
-/// Starts a GET of `url` as the widgets send it: JSON accepted, the player's token as a bearer
-/// token, no cookies, abortable. (The browser's `fetch` directly: a wrapper crate's error types
-/// brought their own JSON and I/O error texts into the wasm.)
-fn fetch(url: &str, player_token: Option<&str>, abort: &AbortSignal) -> Result<js_sys::Promise, JsValue> {
-    let headers = web_sys::Headers::new()?;
-    headers.set("Accept", "application/json")?;
-    if let Some(token) = player_token {
-        headers.set("Authorization", &("Bearer ".to_owned() + token))?;
-    }
-    let init = web_sys::RequestInit::new();
-    init.set_method("GET");
-    init.set_headers(&headers);
-    init.set_credentials(RequestCredentials::Omit);
-    init.set_signal(Some(abort));
-    fetch_with_init(url, &init)
+    /// Starts a GET of `url` as the widgets send it (JSON accepted, `token`, unless empty, as a
+    /// bearer token, no cookies, abortable), or takes the request the entry script started early
+    /// for exactly this URL and token. JavaScript, so that the wasm and the entry script send
+    /// their requests through one function; the browser's `fetch` directly, as a wrapper crate's
+    /// error types brought their own JSON and I/O error texts into the wasm.
+    fn request(url: &str, token: &str, signal: &AbortSignal) -> js_sys::Promise;
 }

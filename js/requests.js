@@ -1,0 +1,61 @@
+// The widgets' requests to the proxy: the one place one is sent, both by the wasm (`request`,
+// which the crate imports) and by the entry script before the wasm is ready (`startEarly`).
+//
+// The entry script starts a widget's first requests as soon as it reads the element's attributes,
+// so that the network and the wasm's download and compile overlap. The widget still builds every
+// URL itself, from the route contract, and takes an early request only when its URL and token are
+// exactly those; any other is aborted unused. The token goes in a header, never in the URL.
+
+/** Requests started before the wasm was ready, by URL. */
+const early = new Map();
+
+/** A GET as the widgets send it: JSON accepted, the player's token as a bearer token, no cookies,
+ * abortable. */
+function send(url, token, signal) {
+  const headers = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return fetch(url, { headers, credentials: "omit", signal });
+}
+
+/** Starts one early request, unless one for that URL is already under way. */
+export function startEarly(url, token) {
+  if (early.has(url)) return;
+  const controller = new AbortController();
+  // A good answer's body is read as soon as it arrives, so the browser parses it while the wasm is
+  // still on its way; the widget's `json()` then gets that read, already done, and the data is on
+  // screen in the task that mounts the widget (no frame of the loading line, no task between).
+  const response = send(url, token, controller.signal).then((answer) => {
+    if (answer.ok) {
+      const body = answer.json();
+      body.catch(() => {}); // likewise the widget's to report
+      answer.json = () => body;
+    }
+    return answer;
+  });
+  response.catch(() => {}); // a failure is the widget's to report, when it takes the request
+  early.set(url, { token: token ?? "", response, controller });
+}
+
+/** Aborts an early request that no widget took. */
+export function dropEarly(url) {
+  early.get(url)?.controller.abort();
+  early.delete(url);
+}
+
+/** A widget's request (`token` empty for none): the early one for exactly this URL and token,
+ * once, or a new one. Never throws: a failure is the promise's. */
+export function request(url, token, signal) {
+  const entry = early.get(url);
+  if (entry && entry.token === token) {
+    early.delete(url);
+    // The widget's own abort (removal, new ids) now ends the early request too.
+    if (signal.aborted) entry.controller.abort();
+    signal.addEventListener("abort", () => entry.controller.abort(), { once: true });
+    return entry.response;
+  }
+  try {
+    return send(url, token, signal);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
