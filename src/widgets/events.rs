@@ -1,11 +1,8 @@
 //! The DOM events a widget dispatches: `progress-load` and `progress-error`, bubbling and
 //! composed, so they cross a shadow root to the host element and on up the page.
 
-use std::time::Duration;
-
-use leptos::prelude::set_timeout;
-use wasm_bindgen::JsValue;
-use web_sys::{CustomEvent, CustomEventInit, EventTarget};
+use wasm_bindgen::prelude::*;
+use web_sys::EventTarget;
 
 use crate::client::ClientError;
 
@@ -28,7 +25,7 @@ impl ProgressEvents {
 
     /// `progress-load`, with the progress as the proxy sent it, parsed into a plain object.
     pub fn loaded(&self, doc: &JsValue) {
-        self.dispatch_later("progress-load", doc.clone());
+        announce(&self.0, "progress-load", doc);
     }
 
     /// `progress-error`, with `{kind, status?, message}`. Cancellations are not failures.
@@ -36,33 +33,40 @@ impl ProgressEvents {
         if *error == ClientError::Aborted {
             return;
         }
-        let detail = js_sys::Object::new();
-        let set = |key: &str, value: JsValue| js_sys::Reflect::set(&detail, &key.into(), &value).ok();
-        set("kind", error.kind().into());
-        match error {
-            ClientError::Http { status, .. } => set("status", (*status).into()),
-            ClientError::Busy { .. } => set("status", 503.into()),
-            _ => None,
+        let status = match error {
+            ClientError::Http { status, .. } => *status,
+            ClientError::Busy { .. } => 503,
+            _ => 0,
         };
-        set("message", error.to_string().into());
-        self.dispatch_later("progress-error", detail.into());
+        announce_failure(&self.0, error.kind(), status, &error.to_string());
     }
+}
 
-    /// Dispatches after the current task and its microtasks, so listeners see the DOM the new
-    /// state produced.
-    fn dispatch_later(&self, name: &'static str, detail: JsValue) {
-        let target = self.0.clone();
-        set_timeout(
-            move || {
-                let init = CustomEventInit::new();
-                init.set_bubbles(true);
-                init.set_composed(true);
-                init.set_detail(&detail);
-                if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
-                    let _ = target.dispatch_event(&event);
-                }
-            },
-            Duration::ZERO,
-        );
-    }
+// JavaScript, not web-sys calls from Rust: an event and its detail object are a line each here.
+#[wasm_bindgen(inline_js = r#"
+export function announce(target, name, detail) {
+  setTimeout(() => target.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail })));
+}
+export function announceFailure(target, kind, status, message) {
+  announce(target, "progress-error", status ? { kind, status, message } : { kind, message });
+}
+export function dispatchSignIn(target, url) {
+  const event = new CustomEvent("progress-sign-in", { bubbles: true, composed: true, cancelable: true, detail: { url: url ?? null } });
+  target.dispatchEvent(event);
+  return event;
+}
+"#)]
+extern "C" {
+    /// A bubbling, composed `CustomEvent` with `detail`, dispatched on `target` after the current
+    /// task and its microtasks (`setTimeout`), so listeners see the DOM the new state produced.
+    fn announce(target: &EventTarget, name: &str, detail: &JsValue);
+
+    /// `progress-error` with `{kind, status, message}`, `status` left out when 0.
+    #[wasm_bindgen(js_name = announceFailure)]
+    fn announce_failure(target: &EventTarget, kind: &str, status: u16, message: &str);
+
+    /// Dispatches `progress-sign-in` on `target` now: bubbling, composed, cancelable, with
+    /// `detail: {url}` (`null` without one). The event, to see whether a listener cancelled it.
+    #[wasm_bindgen(js_name = dispatchSignIn)]
+    pub(crate) fn dispatch_sign_in(target: &EventTarget, url: Option<&str>) -> web_sys::CustomEvent;
 }

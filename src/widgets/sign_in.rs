@@ -4,8 +4,7 @@
 use leptos::callback::UnsyncCallback;
 use leptos::either::Either;
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
-use web_sys::{CustomEvent, CustomEventInit};
+use web_sys::CustomEvent;
 
 use crate::labels::{Label, Labels};
 
@@ -51,15 +50,7 @@ pub fn SignIn(
         // The page's listeners usually sign the player in at once, which replaces this very view
         // (and its click handler): they run from a microtask, off this handler's stack.
         leptos::task::spawn_local(async move {
-            let init = CustomEventInit::new();
-            init.set_bubbles(true);
-            init.set_composed(true);
-            init.set_cancelable(true);
-            let detail = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&detail, &"url".into(), &target.as_deref().map_or(JsValue::NULL, JsValue::from));
-            init.set_detail(&detail);
-            let Ok(event) = CustomEvent::new_with_event_init_dict("progress-sign-in", &init) else { return };
-            let _ = from.dispatch_event(&event);
+            let event = super::events::dispatch_sign_in(&from, target.as_deref());
             // Unless a listener has already replaced the widget (and so disposed the callback).
             if let Some(on_sign_in) = on_sign_in {
                 on_sign_in.try_run(event.clone());
