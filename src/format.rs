@@ -20,7 +20,7 @@
 pub struct Locale(pub Option<String>);
 
 #[cfg(target_arch = "wasm32")]
-mod intl {
+pub(crate) mod intl {
     use wasm_bindgen::prelude::*;
 
     // JavaScript, not `Reflect` calls from Rust: building `Intl`'s option objects and caching its
@@ -45,6 +45,15 @@ export function intlSpan(tag, parts) {
     return new Intl.DurationFormat([tag], { style: "narrow" }).format(duration);
   } catch {}
 }
+export function intlPluralIsOne(tag, count) {
+  try {
+    let rules = formatters.get("plural" + tag);
+    if (!rules) formatters.set("plural" + tag, (rules = new Intl.PluralRules(tag)));
+    return rules.select(count) === "one";
+  } catch {
+    return count === 1;
+  }
+}
 export function intlAccepts(tag) {
   try {
     return Intl.getCanonicalLocales(tag).length > 0;
@@ -64,6 +73,11 @@ export function intlAccepts(tag) {
         /// get the plain `1d 2h`).
         #[wasm_bindgen(js_name = intlSpan)]
         pub fn span(tag: &str, parts: &[f64]) -> Option<String>;
+
+        /// Whether the cached `Intl.PluralRules(tag)` put `count` in the `one` category (where
+        /// `Intl` throws, whether it is 1).
+        #[wasm_bindgen(js_name = intlPluralIsOne)]
+        pub fn plural_is_one(tag: &str, count: f64) -> bool;
 
         /// Whether `Intl.getCanonicalLocales` accepts `tag`.
         #[wasm_bindgen(js_name = intlAccepts)]

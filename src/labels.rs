@@ -260,9 +260,7 @@ impl Labels {
     pub fn plural(&self, count: f64, one: Label, other: Label) -> Label {
         #[cfg(target_arch = "wasm32")]
         if let Some(tag) = &self.locale {
-            let locales = js_sys::Array::of1(&tag.into());
-            let rules = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
-            return if rules.select(count).as_string().as_deref() == Some("one") { one } else { other };
+            return if crate::format::intl::plural_is_one(tag, count) { one } else { other };
         }
         if count == 1.0 {
             one
