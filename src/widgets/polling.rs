@@ -1,6 +1,7 @@
 //! Background refresh: every N seconds while the page is visible, and once when it becomes
 //! visible again.
 
+use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -15,7 +16,12 @@ use leptos::prelude::*;
 /// let every = RwSignal::new(60u32);
 /// poll_while_visible(every.into(), move || leptos::logging::log!("refresh"));
 /// ```
-pub fn poll_while_visible(every_secs: Signal<u32>, refresh: impl Fn() + Clone + 'static) {
+pub fn poll_while_visible(every_secs: Signal<u32>, refresh: impl Fn() + 'static) {
+    poll(every_secs, Rc::new(refresh));
+}
+
+// Not generic over `refresh`: one copy of the timer and listener code for every widget.
+fn poll(every_secs: Signal<u32>, refresh: Rc<dyn Fn()>) {
     let timer = StoredValue::new(None::<IntervalHandle>);
     let stop = move || timer.try_update_value(|t| t.take().map(|t| t.clear()));
     let tick = refresh.clone();
@@ -42,8 +48,12 @@ pub fn poll_while_visible(every_secs: Signal<u32>, refresh: impl Fn() + Clone + 
 /// Keeps a widget fresh: background refreshes every `refresh` seconds (default 60, `0` for none)
 /// while the page is visible, and a refresh whenever `refresh_now` is notified. `load` fetches
 /// again without forgetting what is shown.
-pub fn keep_fresh(refresh: MaybeProp<u32>, refresh_now: Option<Trigger>, load: impl Fn() + Copy + 'static) {
-    poll_while_visible(Signal::derive(move || refresh.get().unwrap_or(super::DEFAULT_REFRESH_SECS)), load);
+pub fn keep_fresh(refresh: MaybeProp<u32>, refresh_now: Option<Trigger>, load: impl Fn() + 'static) {
+    fresh(refresh, refresh_now, Rc::new(load));
+}
+
+fn fresh(refresh: MaybeProp<u32>, refresh_now: Option<Trigger>, load: Rc<dyn Fn()>) {
+    poll(Signal::derive(move || refresh.get().unwrap_or(super::DEFAULT_REFRESH_SECS)), load.clone());
     if let Some(refresh_now) = refresh_now {
         let mut first = true;
         super::effect(move || {
