@@ -327,7 +327,13 @@ fn field<I: Inputs, T: Clone + PartialEq + Send + Sync + 'static>(
     inputs: RwSignal<I>,
     get: impl Fn(&I) -> T + Send + Sync + 'static,
 ) -> Signal<T> {
-    Memo::new(move |_| inputs.with(&get)).into()
+    field_boxed(inputs, Box::new(get))
+}
+
+// The memo is generic over the field's type only, not over each getter: one copy per type of
+// field, not per field.
+fn field_boxed<I: Inputs, T: Clone + PartialEq + Send + Sync + 'static>(inputs: RwSignal<I>, get: Box<dyn Fn(&I) -> T + Send + Sync>) -> Signal<T> {
+    Memo::new(move |_| inputs.with(|i| get(i))).into()
 }
 
 /// The options both widgets take.
