@@ -294,6 +294,7 @@ impl ProxyClient {
         result.map(drop)
     }
 
+    /// GETs a route and returns the body of a successful answer, parsed by the browser.
     async fn get(&self, route: &ProxyRoute, abort: &AbortSignal) -> Result<JsValue, ClientError> {
         route.check().map_err(|err| ClientError::InvalidRequest(err.to_string()))?;
         let url = self.base.url(route);
