@@ -21,42 +21,38 @@ pub(crate) fn inline_styles() -> Option<impl IntoView> {
     use_context::<StylesAdopted>().is_none().then(|| view! { <style>{STYLES}</style> })
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = CSSStyleSheet)]
-    type Sheet;
-
-    #[wasm_bindgen(constructor, js_class = "CSSStyleSheet", catch)]
-    fn new() -> Result<Sheet, JsValue>;
-
-    #[wasm_bindgen(method, js_name = replaceSync, catch)]
-    fn replace_sync(this: &Sheet, text: &str) -> Result<(), JsValue>;
+// JavaScript, not web-sys calls from Rust: a constructable stylesheet and a root's
+// `adoptedStyleSheets` are a few lines here. One parsed sheet is shared by every root that adopts
+// it (`null`: the browser has none).
+#[wasm_bindgen(inline_js = r#"
+let sheet;
+export function adopt(element, css) {
+  try {
+    if (sheet === undefined) {
+      sheet = null;
+      const parsed = new CSSStyleSheet();
+      parsed.replaceSync(css);
+      sheet = parsed;
+    }
+    const root = element.getRootNode();
+    const current = root.adoptedStyleSheets;
+    if (!sheet || current == null) return false;
+    if (!current.includes(sheet)) root.adoptedStyleSheets = [...current, sheet];
+    return true;
+  } catch {
+    return false;
+  }
 }
-
-thread_local! {
-    /// One parsed sheet shared by every root that adopts it (`None`: not supported here).
-    static SHEET: Option<Sheet> = Sheet::new().ok().filter(|sheet| sheet.replace_sync(STYLES).is_ok());
+"#)]
+extern "C" {
+    /// Adopts `css` (parsed once) into `element`'s root node, once per root; whether it could.
+    #[wasm_bindgen(js_name = adopt)]
+    fn adopt_into_root(element: &web_sys::HtmlElement, css: &str) -> bool;
 }
 
 /// Adopts the stylesheet into `element`'s root node (once per root); whether it could.
 pub(crate) fn adopt(element: &web_sys::HtmlElement) -> bool {
-    SHEET.with(|sheet| {
-        let Some(sheet) = sheet else { return false };
-        let root: JsValue = element.get_root_node().into();
-        let key = JsValue::from_str("adoptedStyleSheets");
-        let Ok(current) = js_sys::Reflect::get(&root, &key) else { return false };
-        if current.is_undefined() || current.is_null() {
-            return false;
-        }
-        let list = js_sys::Array::from(&current);
-        if !list.includes(sheet, 0) {
-            list.push(sheet);
-            if !js_sys::Reflect::set(&root, &key, &list).unwrap_or(false) {
-                return false;
-            }
-        }
-        true
-    })
+    adopt_into_root(element, STYLES)
 }
 
 #[cfg(test)]
