@@ -1,5 +1,6 @@
-// The widgets' requests to the proxy: the one place one is sent, both by the wasm (`request`,
-// which the crate imports) and by the entry script before the wasm is ready (`startEarly`).
+// The widgets' requests to the proxy: the one place one is sent, both by the wasm
+// (`requestRead`, which the crate imports) and by the entry script before the wasm is ready
+// (`startEarly`).
 //
 // The entry script starts a widget's first requests as soon as it reads the element's attributes,
 // so that the network and the wasm's download and compile overlap. The widget still builds every
@@ -44,7 +45,7 @@ export function dropEarly(url) {
 
 /** A widget's request (`token` empty for none): the early one for exactly this URL and token,
  * once, or a new one. Never throws: a failure is the promise's. */
-export function request(url, token, signal) {
+function request(url, token, signal) {
   const entry = early.get(url);
   if (entry && entry.token === token) {
     early.delete(url);
@@ -58,4 +59,14 @@ export function request(url, token, signal) {
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** A widget's request, read: `{ok: true, body}` with the parsed JSON of a good answer, else
+ * `{ok: false, status, statusText, text, retryAfter}`, the error body read in every case so that
+ * the response is finished and its connection free. Rejects as `fetch` or the JSON parse does. */
+export async function requestRead(url, token, signal) {
+  const response = await request(url, token, signal);
+  if (response.ok) return { ok: true, body: await response.json() };
+  const text = await response.text();
+  return { ok: false, status: response.status, statusText: response.statusText, text, retryAfter: response.headers.get("retry-after") };
 }

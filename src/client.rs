@@ -298,20 +298,17 @@ impl ProxyClient {
     async fn get(&self, route: &ProxyRoute, abort: &AbortSignal) -> Result<JsValue, ClientError> {
         route.check().map_err(|err| ClientError::InvalidRequest(err.to_string()))?;
         let url = self.base.url(route);
-        let response: web_sys::Response = settle(Ok(request(&url, self.player_token.as_deref().unwrap_or_default(), abort)), abort).await?.unchecked_into();
-        if response.ok() {
-            return settle(response.json(), abort).await;
+        let answer: Answer = settle(request_read(&url, self.player_token.as_deref().unwrap_or_default(), abort), abort).await?.unchecked_into();
+        if answer.ok() {
+            return Ok(answer.body());
         }
-        // Read the error body in every case, so the response is finished and its connection free.
-        let body = settle(response.text(), abort).await?.as_string().unwrap_or_default();
-        let status = response.status();
+        let status = answer.status();
         if status == 503 {
-            let retry_after = response.headers().get("retry-after").ok().flatten();
-            if let Some(seconds) = retry_after.and_then(|s| s.trim().parse::<u32>().ok()) {
+            if let Some(seconds) = answer.retry_after().and_then(|s| s.trim().parse::<u32>().ok()) {
                 return Err(ClientError::Busy { retry_in: seconds.clamp(1, 60) });
             }
         }
-        let message = upstream_message(&body).unwrap_or_else(|| match response.status_text() {
+        let message = upstream_message(&answer.text()).unwrap_or_else(|| match answer.status_text() {
             text if text.is_empty() => "HTTP ".to_owned() + &crate::format::int(status.into(), 1),
             text => text,
         });
@@ -319,14 +316,9 @@ impl ProxyClient {
     }
 }
 
-/// Awaits a promise of the fetch: an early request's response, or a body read with
-/// `Response.json()` (the browser parses it; the models read the parsed object) or
-/// `Response.text()`.
-async fn settle(promise: Result<js_sys::Promise, JsValue>, abort: &AbortSignal) -> Result<JsValue, ClientError> {
-    let read = match promise {
-        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
-        Err(err) => Err(err),
-    };
+/// Awaits the request: `abort` tells a cancellation from a failure.
+async fn settle(promise: js_sys::Promise, abort: &AbortSignal) -> Result<JsValue, ClientError> {
+    let read = wasm_bindgen_futures::JsFuture::from(promise).await;
     read.map_err(|err| match () {
         _ if abort.aborted() => ClientError::Aborted,
         // A body that is not JSON rejects with a `SyntaxError`; a failed request or a connection
@@ -340,10 +332,40 @@ async fn settle(promise: Result<js_sys::Promise, JsValue>, abort: &AbortSignal) 
 
 #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/requests.js")]
 extern "C" {
-    /// Starts a GET of `url` as the widgets send it (JSON accepted, `token`, unless empty, as a
-    /// bearer token, no cookies, abortable), or takes the request the entry script started early
-    /// for exactly this URL and token. JavaScript, so that the wasm and the entry script send
-    /// their requests through one function; the browser's `fetch` directly, as a wrapper crate's
-    /// error types brought their own JSON and I/O error texts into the wasm.
-    fn request(url: &str, token: &str, signal: &AbortSignal) -> js_sys::Promise;
+    /// GETs `url` as the widgets send it (JSON accepted, `token`, unless empty, as a bearer token,
+    /// no cookies, abortable), or takes the request the entry script started early for exactly
+    /// this URL and token, and reads the answer (an [`Answer`]). JavaScript, so that the wasm and
+    /// the entry script send their requests through one function, and the response is read in
+    /// one step; the browser's `fetch` directly, as a wrapper crate's error types brought their
+    /// own JSON and I/O error texts into the wasm. Rejects with a `TypeError` for a failed
+    /// request, a `SyntaxError` for a good answer that is not JSON.
+    #[wasm_bindgen(js_name = requestRead)]
+    fn request_read(url: &str, token: &str, signal: &AbortSignal) -> js_sys::Promise;
+
+    /// What [`request_read`] resolves to.
+    type Answer;
+
+    /// Whether the status was 2xx.
+    #[wasm_bindgen(method, getter)]
+    fn ok(this: &Answer) -> bool;
+
+    /// A good answer's body, as `Response.json()` parsed it.
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &Answer) -> JsValue;
+
+    /// A failed answer's status.
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &Answer) -> u16;
+
+    /// A failed answer's status text.
+    #[wasm_bindgen(method, getter, js_name = statusText)]
+    fn status_text(this: &Answer) -> String;
+
+    /// A failed answer's body.
+    #[wasm_bindgen(method, getter)]
+    fn text(this: &Answer) -> String;
+
+    /// A failed answer's `Retry-After` header.
+    #[wasm_bindgen(method, getter, js_name = retryAfter)]
+    fn retry_after(this: &Answer) -> Option<String>;
 }
