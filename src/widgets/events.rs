@@ -38,7 +38,8 @@ impl ProgressEvents {
             ClientError::Busy { .. } => 503,
             _ => 0,
         };
-        announce_failure(&self.0, error.kind(), status, &error.to_string());
+        // The English text, as `Display` writes it, without going through the formatting machinery.
+        announce_failure(&self.0, error.kind(), status, &error.message(&crate::labels::Labels::default()));
     }
 }
 
