@@ -139,15 +139,25 @@ impl fmt::Display for RouteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RouteError::NotFound => f.write_str("no such route: the proxy forwards only the progress read routes"),
-            RouteError::Segment { name, error } => write!(f, "`{name}` {error}"),
-            RouteError::MissingQuery(name) => write!(f, "query parameter `{name}` is required"),
-            RouteError::DuplicateQuery(name) => write!(f, "query parameter `{name}` is given more than once"),
-            RouteError::NotAFlag(name) => write!(f, "query parameter `{name}` must be `true` or `false`"),
+            // Pieces written one by one, not `write!`: the widgets' wasm then builds no format
+            // arguments for these messages.
+            RouteError::Segment { name, error } => {
+                pieces(f, &["`", name, "` "])?;
+                error.fmt(f)
+            }
+            RouteError::MissingQuery(name) => pieces(f, &["query parameter `", name, "` is required"]),
+            RouteError::DuplicateQuery(name) => pieces(f, &["query parameter `", name, "` is given more than once"]),
+            RouteError::NotAFlag(name) => pieces(f, &["query parameter `", name, "` must be `true` or `false`"]),
         }
     }
 }
 
 impl std::error::Error for RouteError {}
+
+/// Writes `texts` one after the other.
+pub(crate) fn pieces(f: &mut fmt::Formatter<'_>, texts: &[&str]) -> fmt::Result {
+    texts.iter().try_for_each(|text| f.write_str(text))
+}
 
 fn segment(name: &'static str, raw: &str) -> Result<String, RouteError> {
     decode_segment(raw).map_err(|error| RouteError::Segment { name, error })

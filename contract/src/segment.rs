@@ -1,7 +1,7 @@
 //! Path segments (player ids, game ids, platforms, program ids): what is allowed, and how a
 //! segment is written into and read out of a URL.
 
-use std::fmt;
+use std::fmt::{self, Write};
 
 /// The longest segment the proxy accepts, in bytes. Real ids are far shorter (Discord ids are 19
 /// digits, UUIDs 36 characters); the bound keeps hostile input from reaching upstream.
@@ -10,6 +10,9 @@ use std::fmt;
 /// assert!(progress_contract::MAX_SEGMENT_LEN >= 64);
 /// ```
 pub const MAX_SEGMENT_LEN: usize = 128;
+
+/// [`MAX_SEGMENT_LEN`] written out, for the error message (a test keeps the two the same).
+const MAX_SEGMENT_LEN_TEXT: &str = "128";
 
 /// Why a path segment was refused.
 ///
@@ -37,14 +40,18 @@ impl fmt::Display for SegmentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SegmentError::Empty => f.write_str("must not be empty"),
-            SegmentError::TooLong => write!(f, "must be at most {MAX_SEGMENT_LEN} bytes"),
+            SegmentError::TooLong => crate::route::pieces(f, &["must be at most ", MAX_SEGMENT_LEN_TEXT, " bytes"]),
             SegmentError::DotSegment => f.write_str("must not be `.` or `..`"),
             SegmentError::EncodedSeparator => {
                 f.write_str("must not contain percent-encoded slashes, backslashes or dots")
             }
             // `escape_default`, not `{c:?}`: Debug would compile Unicode's printable tables into
             // the widgets' wasm.
-            SegmentError::InvalidCharacter(c) => write!(f, "must not contain '{}'", c.escape_default()),
+            SegmentError::InvalidCharacter(c) => {
+                f.write_str("must not contain '")?;
+                c.escape_default().try_for_each(|e| f.write_char(e))?;
+                f.write_char('\'')
+            }
         }
     }
 }
@@ -134,6 +141,13 @@ pub(crate) fn validate(segment: &str) -> Result<(), SegmentError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_length_limit_reads_as_it_is() {
+        assert_eq!(super::MAX_SEGMENT_LEN_TEXT, super::MAX_SEGMENT_LEN.to_string());
+        assert_eq!(super::SegmentError::TooLong.to_string(), "must be at most 128 bytes");
+        assert_eq!(super::SegmentError::InvalidCharacter('\n').to_string(), "must not contain '\\n'");
+    }
+
     use super::*;
 
     #[test]
