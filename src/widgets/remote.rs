@@ -144,6 +144,9 @@ impl<T: Send + Sync + 'static> Remote<T> {
     }
 }
 
+/// Decodes an answer and keeps what it read (a [`Remote`]'s data).
+type Accept = Box<dyn FnMut(&Json) -> Result<(), DecodeError>>;
+
 /// [`Remote::request`]'s work, whatever is decoded: cancels the request in flight, starts this
 /// one, and sets the states when it settles (`accept` keeps the data).
 fn start(
@@ -152,7 +155,7 @@ fn start(
     in_flight: StoredValue<Option<AbortController>, LocalStorage>,
     client: ProxyClient,
     route: ProxyRoute,
-    mut accept: Box<dyn FnMut(&Json) -> Result<(), DecodeError>>,
+    mut accept: Accept,
 ) {
     cancel(in_flight);
     let Ok(controller) = AbortController::new() else {
