@@ -44,7 +44,7 @@ export function dropEarly(url) {
 }
 
 /** A widget's request (`token` empty for none): the early one for exactly this URL and token,
- * once, or a new one. Never throws: a failure is the promise's. */
+ * once, or a new one. */
 function request(url, token, signal) {
   const entry = early.get(url);
   if (entry && entry.token === token) {
@@ -54,16 +54,13 @@ function request(url, token, signal) {
     signal.addEventListener("abort", () => entry.controller.abort(), { once: true });
     return entry.response;
   }
-  try {
-    return send(url, token, signal);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return send(url, token, signal);
 }
 
 /** A widget's request, read: `{ok: true, body}` with the parsed JSON of a good answer, else
  * `{ok: false, status, statusText, text, retryAfter}`, the error body read in every case so that
- * the response is finished and its connection free. Rejects as `fetch` or the JSON parse does. */
+ * the response is finished and its connection free. Rejects as `fetch` or the JSON parse does
+ * (never throws: it is `async`). */
 export async function requestRead(url, token, signal) {
   const response = await request(url, token, signal);
   if (response.ok) return { ok: true, body: await response.json() };

@@ -29,7 +29,7 @@ pub(crate) mod intl {
     #[wasm_bindgen(inline_js = r#"
 const formatters = new Map();
 const dateOptions = { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" };
-const units = ["days", "hours", "minutes", "seconds"];
+const units = ["days", "hours", "minutes", "seconds"]; // `UNITS`, in the same order
 export function intlFormat(date, tag, value) {
   try {
     const key = date + tag;
