@@ -11,10 +11,7 @@ use wasm_bindgen::prelude::*;
 // and the handlers are properties, not listeners: calling this again replaces them, never adds.
 #[wasm_bindgen(inline_js = r#"
 export function trackShown(list, centre) {
-  const [back, forward] = list.parentNode?.querySelectorAll(".pw-page") ?? [];
-  // A list no longer in its track (a view being replaced) has nothing to wire: a throw here would
-  // unwind through the wasm effect that called it.
-  if (!forward) return;
+  const [back, forward] = list.parentNode.querySelectorAll(".pw-page");
   const page = (direction) => { list.scrollLeft += direction * Math.max(1, Math.trunc(list.clientWidth * 4 / 5)); };
   const mark = (button, can) => {
     const value = can ? "false" : "true";
