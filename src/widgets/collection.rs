@@ -284,7 +284,7 @@ pub fn CollectionProgress(
                         // Keyed by identity and content, so only changed programs re-render.
                         <For
                             each=move || shown.get()
-                            key=|(key, _)| key.id()
+                            key=|(key, _)| key.clone()
                             let:((_, program))
                         >
                             <ProgramItem program />
