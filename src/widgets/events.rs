@@ -51,20 +51,10 @@ export function announce(target, name, detail) {
 export function announceFailure(target, kind, status, message) {
   announce(target, "progress-error", status ? { kind, status, message } : { kind, message });
 }
-export function signInClick(click, url, then) {
-  // A middle click or a modified one (new tab, new window) is the browser's own business.
-  if (click.button || click.ctrlKey || click.metaKey || click.shiftKey || click.altKey) return;
-  // The link is followed below, once the page has had its say.
-  click.preventDefault();
-  const from = click.currentTarget.parentNode;
-  // The page's listeners usually sign the player in at once, which replaces the very view that
-  // was clicked: they run from a microtask, off the click handler's stack.
-  queueMicrotask(() => {
-    const event = new CustomEvent("progress-sign-in", { bubbles: true, composed: true, cancelable: true, detail: { url: url ?? null } });
-    from.dispatchEvent(event);
-    then?.(event);
-    if (!event.defaultPrevented && url != null) location.assign(url);
-  });
+export function dispatchSignIn(target, url) {
+  const event = new CustomEvent("progress-sign-in", { bubbles: true, composed: true, cancelable: true, detail: { url: url ?? null } });
+  target.dispatchEvent(event);
+  return event;
 }
 "#)]
 extern "C" {
@@ -76,10 +66,8 @@ extern "C" {
     #[wasm_bindgen(js_name = announceFailure)]
     fn announce_failure(target: &EventTarget, kind: &str, status: u16, message: &str);
 
-    /// The call to action's click: unless it is a middle or modified click, dispatches
-    /// `progress-sign-in` from the clicked element's parent (bubbling, composed, cancelable, with
-    /// `detail: {url}`, `null` without one) from a microtask, then calls `then` (a function or
-    /// `undefined`) with it, then follows `url` unless a listener cancelled the event.
-    #[wasm_bindgen(js_name = signInClick)]
-    pub(crate) fn sign_in_click(click: &web_sys::MouseEvent, url: Option<&str>, then: &JsValue);
+    /// Dispatches `progress-sign-in` on `target` now: bubbling, composed, cancelable, with
+    /// `detail: {url}` (`null` without one). The event, to see whether a listener cancelled it.
+    #[wasm_bindgen(js_name = dispatchSignIn)]
+    pub(crate) fn dispatch_sign_in(target: &EventTarget, url: Option<&str>) -> web_sys::CustomEvent;
 }
