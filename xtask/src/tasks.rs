@@ -489,7 +489,10 @@ pub fn test() -> Result {
                     .env("PW_TEST_PLAYER_TOKEN", &stack.token)
                     .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
                     .env("CHROMEDRIVER", &chromedriver)
-                    .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+                    .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+                    // No DWARF in the test wasm: 11 MB for the runner to serve and Chromium to
+                    // compile instead of 200 MB (names stay, so panics still say where).
+                    .env("CARGO_PROFILE_TEST_DEBUG", "0"),
             )?;
         }
 
