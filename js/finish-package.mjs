@@ -88,8 +88,8 @@ const bundle = await build({
   output: { format: "esm", minify: true },
 });
 writeFileSync(join(pkg, "progress-widgets.js"), bundle.output[0].code);
-// The Rust crate's JavaScript snippets (`inline_js`), which the glue imported, are in the bundle
-// now: the files themselves would only be downloadable twice.
+// The Rust crate's JavaScript snippets (`js/requests.js`, `js/browser.js`), which the glue
+// imported, are in the bundle now: the files themselves would only be downloadable twice.
 rmSync(join(pkg, "snippets"), { recursive: true, force: true });
 writeFileSync(
   join(pkg, "progress_widgets.js"),

@@ -23,45 +23,10 @@ pub struct Locale(pub Option<String>);
 pub(crate) mod intl {
     use wasm_bindgen::prelude::*;
 
-    // JavaScript, not `Reflect` calls from Rust: building `Intl`'s option objects and caching its
-    // formatters take a few lines here and about 2 KB of wasm the other way. Each function catches
-    // what `Intl` throws and returns `undefined` (`None`) instead.
-    #[wasm_bindgen(inline_js = r#"
-const formatters = new Map();
-const dateOptions = { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" };
-const units = ["days", "hours", "minutes", "seconds"]; // `UNITS`, in the same order
-export function intlFormat(date, tag, value) {
-  try {
-    const key = date + tag;
-    let formatter = formatters.get(key);
-    if (!formatter) formatters.set(key, (formatter = date ? new Intl.DateTimeFormat(tag, dateOptions) : new Intl.NumberFormat(tag)));
-    return formatter.format(value);
-  } catch {}
-}
-export function intlSpan(tag, parts) {
-  try {
-    const duration = {};
-    for (let i = 0; i < parts.length; i += 2) duration[units[parts[i + 1]]] = parts[i];
-    return new Intl.DurationFormat([tag], { style: "narrow" }).format(duration);
-  } catch {}
-}
-export function intlPluralIsOne(tag, count) {
-  try {
-    let rules = formatters.get("plural" + tag);
-    if (!rules) formatters.set("plural" + tag, (rules = new Intl.PluralRules(tag)));
-    return rules.select(count) === "one";
-  } catch {
-    return count === 1;
-  }
-}
-export function intlAccepts(tag) {
-  try {
-    return Intl.getCanonicalLocales(tag).length > 0;
-  } catch {
-    return false;
-  }
-}
-"#)]
+    // JavaScript (`js/browser.js`), not `Reflect` calls from Rust: building `Intl`'s option
+    // objects and caching its formatters take a few lines there and about 2 KB of wasm the other
+    // way. Each function catches what `Intl` throws and returns `undefined` (`None`) instead.
+    #[wasm_bindgen(module = "/js/browser.js")]
     extern "C" {
         /// `value` through the cached `Intl.NumberFormat(tag)`, or (`date`) the cached
         /// `Intl.DateTimeFormat(tag)` of UTC calendar dates (`value` in milliseconds).

@@ -30,3 +30,41 @@ pub mod model;
 pub mod widgets;
 
 pub use progress_contract::ProxyRoute;
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// Every JavaScript file wasm-bindgen writes for this crate: each `inline_js` snippet is one,
+    /// each `module = "…"` path another.
+    fn snippet_files(dir: &Path, found: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                snippet_files(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let source = std::fs::read_to_string(&path).unwrap();
+                // Spelt in two pieces, so that this file does not find itself.
+                for (i, _) in source.match_indices(concat!("inline", "_js = r")) {
+                    found.insert(format!("{}: inline_js at byte {i}", path.display()));
+                }
+                for piece in source.split("wasm_bindgen(module = \"").skip(1) {
+                    found.insert(piece.split('"').next().unwrap().to_owned());
+                }
+            }
+        }
+    }
+
+    /// wasm-bindgen-test's server (tiny_http) hands each connection to a pool of four threads and
+    /// can leave a fifth or sixth request made at once unread; the test page imports every
+    /// snippet file at once, so with five or more the components test sometimes hangs before it
+    /// starts (seen at five and six). New JavaScript goes into `js/browser.js`.
+    #[test]
+    fn the_wasm_imports_few_javascript_files() {
+        let mut found = BTreeSet::new();
+        snippet_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+        assert!(found.contains("/js/browser.js") && found.contains("/js/requests.js"), "{found:?}");
+        assert!(found.len() <= 3, "{} JavaScript files for the wasm (at most 3): {found:?}", found.len());
+    }
+}

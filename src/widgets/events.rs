@@ -43,20 +43,9 @@ impl ProgressEvents {
     }
 }
 
-// JavaScript, not web-sys calls from Rust: an event and its detail object are a line each here.
-#[wasm_bindgen(inline_js = r#"
-export function announce(target, name, detail) {
-  setTimeout(() => target.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail })));
-}
-export function announceFailure(target, kind, status, message) {
-  announce(target, "progress-error", status ? { kind, status, message } : { kind, message });
-}
-export function dispatchSignIn(target, url) {
-  const event = new CustomEvent("progress-sign-in", { bubbles: true, composed: true, cancelable: true, detail: { url: url ?? null } });
-  target.dispatchEvent(event);
-  return event;
-}
-"#)]
+// JavaScript (`js/browser.js`), not web-sys calls from Rust: an event and its detail object are a
+// line each there.
+#[wasm_bindgen(module = "/js/browser.js")]
 extern "C" {
     /// A bubbling, composed `CustomEvent` with `detail`, dispatched on `target` after the current
     /// task and its microtasks (`setTimeout`), so listeners see the DOM the new state produced.

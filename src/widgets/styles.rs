@@ -21,29 +21,9 @@ pub(crate) fn inline_styles() -> Option<impl IntoView> {
     use_context::<StylesAdopted>().is_none().then(|| view! { <style>{STYLES}</style> })
 }
 
-// JavaScript, not web-sys calls from Rust: a constructable stylesheet and a root's
-// `adoptedStyleSheets` are a few lines here. One parsed sheet is shared by every root that adopts
-// it (`null`: the browser has none).
-#[wasm_bindgen(inline_js = r#"
-let sheet;
-export function adopt(element, css) {
-  try {
-    if (sheet === undefined) {
-      sheet = null;
-      const parsed = new CSSStyleSheet();
-      parsed.replaceSync(css);
-      sheet = parsed;
-    }
-    const root = element.getRootNode();
-    const current = root.adoptedStyleSheets;
-    if (!sheet || current == null) return false;
-    if (!current.includes(sheet)) root.adoptedStyleSheets = [...current, sheet];
-    return true;
-  } catch {
-    return false;
-  }
-}
-"#)]
+// JavaScript (`js/browser.js`), not web-sys calls from Rust: a constructable stylesheet and a
+// root's `adoptedStyleSheets` are a few lines there.
+#[wasm_bindgen(module = "/js/browser.js")]
 extern "C" {
     /// Adopts `css` (parsed once) into `element`'s root node, once per root; whether it could.
     #[wasm_bindgen(js_name = adopt)]
