@@ -81,3 +81,39 @@ export function adopt(element, css) {
     return false;
   }
 }
+
+// --- src/widgets/track.rs: the level track's paging buttons, keys and centring -----------------
+// The buttons are found from the list (its track's two `.pw-page` buttons, earlier then later),
+// and the handlers are properties, not listeners: calling this again replaces them, never adds.
+
+export function trackShown(list, centre) {
+  const [back, forward] = list.parentNode?.querySelectorAll(".pw-page") ?? [];
+  // A list no longer in its track (a view being replaced) has nothing to wire: a throw here would
+  // unwind through the wasm effect that called it.
+  if (!forward) return;
+  const page = (direction) => { list.scrollLeft += direction * Math.max(1, Math.trunc(list.clientWidth * 4 / 5)); };
+  const mark = (button, can) => {
+    const value = can ? "false" : "true";
+    if (button.getAttribute("aria-disabled") != value) button.setAttribute("aria-disabled", value);
+  };
+  const paging = () => {
+    const left = list.scrollLeft;
+    mark(back, left > 1);
+    mark(forward, left + list.clientWidth < list.scrollWidth - 1);
+  };
+  back.onclick = () => page(-1);
+  forward.onclick = () => page(1);
+  list.onscroll = paging;
+  list.onkeydown = (event) => {
+    const key = event.key;
+    if (key == "Home") list.scrollLeft = 0;
+    else if (key == "End") list.scrollLeft = list.scrollWidth;
+    else if (key == "PageUp" || key == "PageDown") page(key == "PageUp" ? -1 : 1);
+    else return;
+    event.preventDefault();
+  };
+  const current = centre && list.querySelector(".pw-current");
+  // The list is the levels' offset parent (`position: relative` in the stylesheet).
+  if (current) list.scrollLeft = current.offsetLeft - Math.trunc((list.clientWidth - current.offsetWidth) / 2);
+  paging();
+}

@@ -5,7 +5,6 @@
 //! functions (tested natively), then the components that render them.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use leptos::callback::UnsyncCallback;
 
@@ -21,6 +20,7 @@ use crate::ProxyRoute;
 use crate::format::{self, Locale};
 use crate::labels::{Label, LabelOverrides, Labels};
 use crate::widgets::countdown::Countdown;
+use crate::widgets::track::track_shown;
 use crate::model::whalepass::{Battlepass, BattlepassProgress as Progress, Challenge, Level, PlayerProgress, Reward};
 
 /// Where a level stands for the player.
@@ -523,46 +523,13 @@ pub fn BattlepassProgress(
     // (at 390 px it would otherwise start off-screen); never again, so a player's own scrolling
     // is never undone by a refresh. Only the track scrolls, never the page.
     let levels_list = NodeRef::<leptos::html::Ol>::new();
-    // Whether the track can page back / forward: the paging buttons say so with aria-disabled
-    // (never `disabled`, which would drop a keyboard user's focus to the page).
-    let can_page = RwSignal::new((false, false));
-    // A refresh that changes nothing on the track must not touch the paging buttons either.
-    let set_paging = move |now: (bool, bool)| {
-        if can_page.get_untracked() != now {
-            can_page.set(now);
-        }
-    };
-    let update_paging = move || {
-        if let Some(list) = levels_list.get_untracked() {
-            let left = list.scroll_left();
-            set_paging((left > 1, left + list.client_width() < list.scroll_width() - 1));
-        }
-    };
     let mut centred = false;
     effect(move || {
         let shown = !track.with(Vec::is_empty);
         let Some(list) = levels_list.get() else { return };
-        if shown && !centred {
-            if let Some(current) = list.query_selector(".pw-current").ok().flatten() {
-                // The list is the levels' offset parent (`position: relative` in the stylesheet).
-                let current: web_sys::HtmlElement = current.unchecked_into();
-                list.set_scroll_left(current.offset_left() - (list.client_width() - current.offset_width()) / 2);
-            }
-        }
-        update_paging();
+        track_shown(&list, shown && !centred);
         centred |= shown;
     });
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        let Some(list) = levels_list.get_untracked() else { return };
-        match ev.key().as_str() {
-            "Home" => list.set_scroll_left(0),
-            "End" => list.set_scroll_left(list.scroll_width()),
-            "PageUp" => page(levels_list, -1),
-            "PageDown" => page(levels_list, 1),
-            _ => return,
-        }
-        ev.prevent_default();
-    };
 
     view! {
         <section
@@ -576,8 +543,16 @@ pub fn BattlepassProgress(
             {move || {
                 let locale = Locale::new(locale.get());
                 let t = Labels::new(&locale, labels.get().unwrap_or_default());
-                let [no_battle_pass, levels, free, premium, challenges_title] =
-                    [Label::NoBattlePass, Label::Levels, Label::Free, Label::Premium, Label::Challenges].map(|l| t.get(l));
+                let [no_battle_pass, levels, free, premium, challenges_title, earlier, later] = [
+                    Label::NoBattlePass,
+                    Label::Levels,
+                    Label::Free,
+                    Label::Premium,
+                    Label::Challenges,
+                    Label::EarlierLevels,
+                    Label::LaterLevels,
+                ]
+                .map(|l| t.get(l));
                 provide_context(t);
                 view! {
                     <Header progress season />
@@ -599,8 +574,8 @@ pub fn BattlepassProgress(
                         <div class="pw-track" part="track">
                             <div class="pw-track-head">
                                 <h3 class="pw-subtitle">{levels.clone()}</h3>
-                                <PageButton direction=-1 track=levels_list can_page />
-                                <PageButton direction=1 track=levels_list can_page />
+                                {page_button(earlier.clone(), "‹")}
+                                {page_button(later.clone(), "›")}
                             </div>
                             // It scrolls sideways: focusable, so the keyboard can scroll it too
                             // (arrows by the browser; Home, End, Page Up and Page Down here).
@@ -609,8 +584,6 @@ pub fn BattlepassProgress(
                                 tabindex="0"
                                 aria-label=levels.clone()
                                 node_ref=levels_list
-                                on:scroll=move |_| update_paging()
-                                on:keydown=on_key
                             >
                                 // The rows' names, pinned to the start while the track scrolls; each
                                 // tile names its own row for screen readers.
@@ -641,29 +614,10 @@ pub fn BattlepassProgress(
     }
 }
 
-/// A button that pages the level track back (`direction` -1) or forward (1). A page is most of
-/// the visible width, so one level of context stays in view.
-#[component]
-fn PageButton(direction: i32, track: NodeRef<leptos::html::Ol>, can_page: RwSignal<(bool, bool)>) -> impl IntoView {
-    let back = direction < 0;
-    let t = expect_context::<Labels>();
-    view! {
-        <button
-            class="pw-page"
-            part="page-button"
-            aria-label=t.get(if back { Label::EarlierLevels } else { Label::LaterLevels })
-            aria-disabled=move || if can_page.with(|(earlier, later)| if back { !earlier } else { !later }) { "true" } else { "false" }
-            on:click=move |_| page(track, direction)
-        >
-            {if back { "‹" } else { "›" }}
-        </button>
-    }
-}
-
-fn page(track: NodeRef<leptos::html::Ol>, direction: i32) {
-    if let Some(list) = track.get_untracked() {
-        list.set_scroll_left(list.scroll_left() + direction * (list.client_width() * 4 / 5).max(1));
-    }
+/// A button that pages the level track (`track_shown` makes it work): it starts disabled, until
+/// the track is measured.
+fn page_button(label: String, text: &'static str) -> impl IntoView {
+    view! { <button class="pw-page" part="page-button" aria-label=label aria-disabled="true">{text}</button> }
 }
 
 /// One group of challenges (say, the ones in progress) under its heading; nothing when empty.

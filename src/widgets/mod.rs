@@ -10,6 +10,7 @@ pub mod qr;
 pub mod remote;
 pub mod sign_in;
 pub mod styles;
+mod track;
 
 pub use battlepass::BattlepassProgress;
 pub use collection::CollectionProgress;
