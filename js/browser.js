@@ -117,3 +117,61 @@ export function trackShown(list, centre) {
   if (current) list.scrollLeft = current.offsetLeft - Math.trunc((list.clientWidth - current.offsetWidth) / 2);
   paging();
 }
+
+// --- src/embed/options.rs: the options of `mountBattlepass`, `mountCollections` and `update` ----
+// `text`: an id-like option is a non-empty string once trimmed, or an integer JavaScript holds
+// exactly (ids are often numbers in JS); `undefined` and `null` are absent. A getter that throws
+// is a value of the wrong kind. The checks run in a fixed order, so with several bad options the
+// message always names the same one.
+
+export function checkOptions(fn, battlepass, options) {
+  if (typeof options != "object" || !options) return fn + ": `options` must be an object";
+  const fail = (name, problem) => { throw fn + ": option `" + name + "` " + problem; };
+  const get = (name) => { try { return options[name]; } catch { return NaN; } };
+  const text = (name, value = get(name)) => {
+    if (value == null) return;
+    if (Number.isSafeInteger(value)) value = String(value);
+    if (typeof value != "string") fail(name, "must be a string");
+    if (!(value = value.trim())) fail(name, "must not be empty");
+    return value;
+  };
+  const required = (name) => text(name) ?? fail(name, "is required");
+  // An empty id is no id (a page that clears it on sign-out): the guest view.
+  const idle = (name, value = get(name)) => (typeof value == "string" && !value.trim() ? undefined : text(name, value));
+  const oneOf = (name, values) => {
+    const value = text(name);
+    // "must be `light`, `dark` or `auto`"
+    if (value != null && !values.includes(value)) fail(name, "must be " + values.map((v) => "`" + v + "`").join(", ").replace(/, (?!.*, )/, " or "));
+    return value;
+  };
+  try {
+    let ids;
+    if (battlepass) {
+      const player = idle("playerId"), season = text("battlepassId");
+      ids = [player, player ? required("gameId") : text("gameId"), season];
+      if (!player && !season) fail("playerId", "is required (or `battlepassId` alone, for the guest view)");
+    } else {
+      const user = idle("platformUserId");
+      ids = [user && required("platform"), user];
+    }
+    const proxyUrl = required("proxyUrl");
+    const every = get("refreshInterval") != null ? "refreshInterval" : "refresh";
+    let refresh = text(every);
+    if (refresh != null && (!/^\+?\d+$/.test(refresh) || (refresh = +refresh) > 4294967295)) fail(every, "must be a whole number of seconds");
+    const token = text("playerToken");
+    if (token != null && !/^[!-~]+$/.test(token)) fail("playerToken", "must be printable ASCII without spaces");
+    let locale = text("locale")?.replaceAll("_", "-");
+    if (locale != null && !(locale.length <= 35 && intlAccepts(locale))) fail("locale", "must be a BCP 47 language tag such as `en` or `de-DE`");
+    const labels = get("labels");
+    if (labels != null && typeof labels != "object") fail("labels", "must be an object of label texts by name");
+    const signIn = text("signInUrl"), scheme = signIn?.split(":", 1)[0];
+    // Never `javascript:`, whatever the page was made to pass: a relative URL, or http(s).
+    if (scheme != signIn && !/[/?#]/.test(scheme) && !/^https?$/i.test(scheme)) fail("signInUrl", "must be a relative URL or an http(s) one");
+    if (!battlepass) ids[2] = text("programId");
+    const onSignIn = get("onSignIn");
+    if (onSignIn != null && typeof onSignIn != "function") fail("onSignIn", "must be a function");
+    return [proxyUrl, refresh, token, locale, labels, signIn, onSignIn, oneOf("theme", ["light", "dark", "auto"]), oneOf("layout", ["full", "compact"]), ...ids];
+  } catch (message) {
+    return message;
+  }
+}

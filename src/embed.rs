@@ -25,6 +25,10 @@ use crate::ProxyRoute;
 use crate::widgets::events::ProgressEvents;
 use crate::widgets::{BattlepassProgress, CollectionProgress};
 
+mod options;
+
+use options::{At, Checked};
+
 thread_local! {
     /// Every widget mounted from JavaScript, until its `unmount()`. The widgets live here, not in
     /// their handles: wasm-bindgen frees a handle when JavaScript garbage-collects it
@@ -46,7 +50,7 @@ struct Mounted {
 }
 
 /// How `update(options)` reaches a widget's inputs.
-type Updater = Box<dyn Fn(&Options) -> Result<(), JsError>>;
+type Updater = Box<dyn Fn(&Checked) -> Result<(), JsError>>;
 
 /// A mounted widget: `refresh()`, `update(options)`, `unmount()`. Dropping or losing the handle
 /// does not unmount the widget.
@@ -100,212 +104,8 @@ impl WidgetHandle {
     /// fetches again; a changed `refreshInterval` only changes the timer. Throws like `mount*` on a bad
     /// option and then changes nothing.
     pub fn update(&self, options: JsValue) -> Result<(), JsError> {
-        let options = Options::read(self.function, options)?;
+        let options = Checked::read(self.function, self.function == BattlepassInputs::FUNCTION, &options)?;
         self.with(|mounted| (mounted.update)(&options)).unwrap_or(Ok(()))
-    }
-}
-
-/// Raw options as JavaScript passed them; every field is checked by name below.
-struct RawOptions {
-    proxy_url: Option<OptionValue>,
-    player_id: Option<OptionValue>,
-    game_id: Option<OptionValue>,
-    battlepass_id: Option<OptionValue>,
-    platform: Option<OptionValue>,
-    platform_user_id: Option<OptionValue>,
-    program_id: Option<OptionValue>,
-    refresh_interval: Option<OptionValue>,
-    /// The old name of `refreshInterval`, still read.
-    refresh: Option<OptionValue>,
-    player_token: Option<OptionValue>,
-    locale: Option<OptionValue>,
-    theme: Option<OptionValue>,
-    layout: Option<OptionValue>,
-    sign_in_url: Option<OptionValue>,
-    /// `labels`, as given (an object of label texts by name).
-    labels: JsValue,
-    /// `onSignIn`, as given (a function).
-    on_sign_in: JsValue,
-}
-
-impl RawOptions {
-    /// Reads each option by name from the object (a plain read per name: a serde deserializer
-    /// for eleven fields cost the wasm more than the rest of option checking).
-    fn read(options: &JsValue) -> Self {
-        let get = |name: &str| OptionValue::read(options, name);
-        RawOptions {
-            proxy_url: get("proxyUrl"),
-            player_id: get("playerId"),
-            game_id: get("gameId"),
-            battlepass_id: get("battlepassId"),
-            platform: get("platform"),
-            platform_user_id: get("platformUserId"),
-            program_id: get("programId"),
-            refresh_interval: get("refreshInterval"),
-            refresh: get("refresh"),
-            player_token: get("playerToken"),
-            locale: get("locale"),
-            theme: get("theme"),
-            layout: get("layout"),
-            sign_in_url: get("signInUrl"),
-            labels: js_sys::Reflect::get(options, &"labels".into()).unwrap_or(JsValue::NULL),
-            on_sign_in: js_sys::Reflect::get(options, &"onSignIn".into()).unwrap_or(JsValue::NULL),
-        }
-    }
-}
-
-/// One option's value: text, an integer (ids are often numbers in JS), or something else, which
-/// is reported by name rather than failing the whole object.
-enum OptionValue {
-    Text(String),
-    Other,
-}
-
-impl OptionValue {
-    /// `options[name]`; `None` when it is `undefined` or `null`.
-    fn read(options: &JsValue, name: &str) -> Option<Self> {
-        // A getter that throws is a value that is not a string.
-        let Ok(value) = js_sys::Reflect::get(options, &name.into()) else { return Some(OptionValue::Other) };
-        if value.is_undefined() || value.is_null() {
-            return None;
-        }
-        Some(match (value.as_string(), value.as_f64()) {
-            (Some(text), _) => OptionValue::Text(text),
-            (None, Some(n)) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 => OptionValue::Text(crate::format::int(n as i64, 1)),
-            _ => OptionValue::Other,
-        })
-    }
-}
-
-/// Checks the options of one mount function, producing errors that name the function and option.
-struct Options {
-    function: &'static str,
-    raw: RawOptions,
-}
-
-impl Options {
-    fn read(function: &'static str, options: JsValue) -> Result<Self, JsError> {
-        if !options.is_object() {
-            return Err(JsError::new(&(function.to_owned() + ": `options` must be an object")));
-        }
-        Ok(Options { function, raw: RawOptions::read(&options) })
-    }
-
-    fn error(&self, name: &str, problem: &str) -> JsError {
-        // Concatenated, not `format!`: the wasm then links no general formatting entry point.
-        JsError::new(&(self.function.to_owned() + ": option `" + name + "` " + problem))
-    }
-
-    /// An id-like option: a non-empty string, or an integer (ids are often numbers in JS).
-    fn optional(&self, name: &str, value: &Option<OptionValue>) -> Result<Option<String>, JsError> {
-        let text = match value {
-            None => return Ok(None),
-            Some(OptionValue::Text(text)) => text.trim().to_owned(),
-            Some(OptionValue::Other) => return Err(self.error(name, "must be a string")),
-        };
-        if text.is_empty() {
-            return Err(self.error(name, "must not be empty"));
-        }
-        Ok(Some(text))
-    }
-
-    fn required(&self, name: &str, value: &Option<OptionValue>) -> Result<String, JsError> {
-        self.optional(name, value)?.ok_or_else(|| self.error(name, "is required"))
-    }
-
-    /// Seconds between background refreshes, `0` for none; absent means the default.
-    fn refresh(&self) -> Result<Option<u32>, JsError> {
-        let (name, value) = match &self.raw.refresh_interval {
-            Some(_) => ("refreshInterval", &self.raw.refresh_interval),
-            None => ("refresh", &self.raw.refresh),
-        };
-        match self.optional(name, value)? {
-            None => Ok(None),
-            Some(text) => text.parse().map(Some).map_err(|_| self.error(name, "must be a whole number of seconds")),
-        }
-    }
-
-    /// A bearer token for the proxy: printable ASCII, no spaces (it becomes a header value).
-    fn player_token(&self) -> Result<Option<String>, JsError> {
-        let token = self.optional("playerToken", &self.raw.player_token)?;
-        match token {
-            Some(t) if !t.bytes().all(|b| b.is_ascii_graphic()) => {
-                Err(self.error("playerToken", "must be printable ASCII without spaces"))
-            }
-            token => Ok(token),
-        }
-    }
-
-    /// A BCP 47 tag (`en`, `de-DE`, `zh-Hant-TW`) that the browser's `Intl` accepts: one it
-    /// rejects is this widget's configuration error, never an exception inside the wasm.
-    fn locale(&self) -> Result<Option<String>, JsError> {
-        let tag = self.optional("locale", &self.raw.locale)?.map(|t| t.replace('_', "-"));
-        match tag {
-            Some(t) if t.len() > 35 || !crate::format::is_valid_locale(&t) => {
-                Err(self.error("locale", "must be a BCP 47 language tag such as `en` or `de-DE`"))
-            }
-            tag => Ok(tag),
-        }
-    }
-
-    /// `light`, `dark` or `auto` (the page's `prefers-color-scheme`); absent leaves the element's
-    /// `data-theme` as the page set it.
-    fn theme(&self) -> Result<Option<&'static str>, JsError> {
-        match self.optional("theme", &self.raw.theme)?.as_deref() {
-            None => Ok(None),
-            Some("light") => Ok(Some("light")),
-            Some("dark") => Ok(Some("dark")),
-            Some("auto") => Ok(Some("auto")),
-            Some(_) => Err(self.error("theme", "must be `light`, `dark` or `auto`")),
-        }
-    }
-
-    /// `full` or `compact` (the XP bar, the level and the next reward, for sidebars); absent
-    /// leaves the element's `data-layout` as the page set it.
-    fn layout(&self) -> Result<Option<&'static str>, JsError> {
-        match self.optional("layout", &self.raw.layout)?.as_deref() {
-            None => Ok(None),
-            Some("full") => Ok(Some("full")),
-            Some("compact") => Ok(Some("compact")),
-            Some(_) => Err(self.error("layout", "must be `full` or `compact`")),
-        }
-    }
-
-    /// Replacement labels: an object of texts by label name (`{locked: "Gesperrt"}`); names that
-    /// are no label, and values that are not strings, are ignored.
-    fn labels(&self) -> Result<LabelOverrides, JsError> {
-        let labels = &self.raw.labels;
-        match labels.is_undefined() || labels.is_null() || labels.is_object() {
-            true => Ok(LabelOverrides::from_js(labels)),
-            false => Err(self.error("labels", "must be an object of label texts by name")),
-        }
-    }
-
-    /// Where the guest view's call to action leads: a relative URL or an `http(s)` one (never
-    /// `javascript:`, whatever the page was made to pass).
-    fn sign_in_url(&self) -> Result<Option<String>, JsError> {
-        let url = self.optional("signInUrl", &self.raw.sign_in_url)?;
-        let scheme = url.as_deref().and_then(|u| u.split_once(':')).map(|(scheme, _)| scheme).filter(|s| !s.contains(['/', '?', '#']));
-        match scheme {
-            Some(s) if !s.eq_ignore_ascii_case("http") && !s.eq_ignore_ascii_case("https") => {
-                Err(self.error("signInUrl", "must be a relative URL or an http(s) one"))
-            }
-            _ => Ok(url),
-        }
-    }
-
-    /// `onSignIn`: a function, or nothing.
-    fn on_sign_in(&self) -> Result<Option<js_sys::Function>, JsError> {
-        let value = &self.raw.on_sign_in;
-        match value.is_undefined() || value.is_null() {
-            true => Ok(None),
-            false => value.clone().dyn_into().map(Some).map_err(|_| self.error("onSignIn", "must be a function")),
-        }
-    }
-
-    fn proxy_url(&self) -> Result<ProxyUrl, JsError> {
-        let raw = self.required("proxyUrl", &self.raw.proxy_url)?;
-        ProxyUrl::new(&raw).map_err(|problem| self.error("proxyUrl", &problem))
     }
 }
 
@@ -313,8 +113,8 @@ impl Options {
 trait Inputs: Clone + PartialEq + Send + Sync + Sized + 'static {
     /// The JavaScript function, for error messages.
     const FUNCTION: &'static str;
-    /// Reads and checks the options.
-    fn read(options: &Options) -> Result<Self, JsError>;
+    /// Reads the checked options.
+    fn read(options: &Checked) -> Result<Self, JsError>;
     /// The request these inputs make, to check the ids against the proxy's rules before mounting
     /// (none: a guest view with nothing to ask for).
     fn route(&self) -> Option<ProxyRoute>;
@@ -348,14 +148,15 @@ struct Common {
 }
 
 impl Common {
-    fn read(options: &Options) -> Result<Self, JsError> {
+    fn read<I: Inputs>(options: &Checked) -> Result<Self, JsError> {
+        let proxy_url = options.text(At::ProxyUrl).unwrap_or_default();
         Ok(Common {
-            proxy_url: options.proxy_url()?,
-            refresh: options.refresh()?,
-            player_token: options.player_token()?,
-            locale: options.locale()?,
-            labels: options.labels()?,
-            sign_in_url: options.sign_in_url()?,
+            proxy_url: ProxyUrl::new(&proxy_url).map_err(|problem| JsError::new(&(I::FUNCTION.to_owned() + ": option `proxyUrl` " + &problem)))?,
+            refresh: options.value(At::Refresh).as_f64().map(|seconds| seconds as u32),
+            player_token: options.text(At::PlayerToken),
+            locale: options.text(At::Locale),
+            labels: LabelOverrides::from_js(&options.value(At::Labels)),
+            sign_in_url: options.text(At::SignInUrl),
         })
     }
 }
@@ -373,21 +174,14 @@ struct BattlepassInputs {
 impl Inputs for BattlepassInputs {
     const FUNCTION: &'static str = "mountBattlepass";
 
-    fn read(options: &Options) -> Result<Self, JsError> {
-        // An empty `playerId` is no player (a page that clears it on sign-out): the guest view.
-        let player_id = match &options.raw.player_id {
-            Some(OptionValue::Text(text)) if text.trim().is_empty() => None,
-            value => options.optional("playerId", value)?,
-        };
-        let battlepass_id = options.optional("battlepassId", &options.raw.battlepass_id)?;
-        let game_id = match player_id {
-            Some(_) => Some(options.required("gameId", &options.raw.game_id)?),
-            None => options.optional("gameId", &options.raw.game_id)?,
-        };
-        if player_id.is_none() && battlepass_id.is_none() {
-            return Err(options.error("playerId", "is required (or `battlepassId` alone, for the guest view)"));
-        }
-        Ok(BattlepassInputs { common: Common::read(options)?, player_id, game_id, battlepass_id, compact: options.layout()? == Some("compact") })
+    fn read(options: &Checked) -> Result<Self, JsError> {
+        Ok(BattlepassInputs {
+            common: Common::read::<Self>(options)?,
+            player_id: options.text(At::Id0),
+            game_id: options.text(At::Id1),
+            battlepass_id: options.text(At::Id2),
+            compact: options.text(At::Layout).as_deref() == Some("compact"),
+        })
     }
 
     fn route(&self) -> Option<ProxyRoute> {
@@ -432,16 +226,9 @@ struct CollectionInputs {
 impl Inputs for CollectionInputs {
     const FUNCTION: &'static str = "mountCollections";
 
-    fn read(options: &Options) -> Result<Self, JsError> {
-        let user = match &options.raw.platform_user_id {
-            Some(OptionValue::Text(text)) if text.trim().is_empty() => None,
-            value => options.optional("platformUserId", value)?,
-        };
-        let user = match user {
-            Some(id) => Some((options.required("platform", &options.raw.platform)?, id)),
-            None => None,
-        };
-        Ok(CollectionInputs { common: Common::read(options)?, user, program_id: options.optional("programId", &options.raw.program_id)? })
+    fn read(options: &Checked) -> Result<Self, JsError> {
+        let user = options.text(At::Id0).zip(options.text(At::Id1));
+        Ok(CollectionInputs { common: Common::read::<Self>(options)?, user, program_id: options.text(At::Id2) })
     }
 
     fn route(&self) -> Option<ProxyRoute> {
@@ -473,7 +260,7 @@ impl Inputs for CollectionInputs {
 }
 
 /// Reads inputs and checks their ids against the proxy's rules.
-fn checked<I: Inputs>(options: &Options) -> Result<I, JsError> {
+fn checked<I: Inputs>(options: &Checked) -> Result<I, JsError> {
     let inputs = I::read(options)?;
     if let Some(route) = inputs.route() {
         route.check().map_err(|err| JsError::new(&(I::FUNCTION.to_owned() + ": option " + &err.to_string())))?;
@@ -486,11 +273,11 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
     let parent = element
         .dyn_into::<HtmlElement>()
         .map_err(|_| JsError::new(&(I::FUNCTION.to_owned() + ": `element` must be an HTML element")))?;
-    let options = Options::read(I::FUNCTION, options)?;
+    let options = Checked::read(I::FUNCTION, I::FUNCTION == BattlepassInputs::FUNCTION, &options)?;
     let initial = checked::<I>(&options)?;
     // `onSignIn` can change with `update`: the widget calls whichever is current.
-    let on_sign_in = Rc::new(RefCell::new(options.on_sign_in()?));
-    apply_theme(&parent, &options)?;
+    let on_sign_in = Rc::new(RefCell::new(sign_in_callback(&options)));
+    apply_theme(&parent, &options);
     let events = ProgressEvents::new(parent.clone().into());
     let adopted = crate::widgets::styles::adopt(&parent);
     // The signals are created inside the widget's owner, so unmounting disposes them.
@@ -518,10 +305,10 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
         }
     });
     let (inputs, refresh_now) = controls.take().expect("the view was built");
-    let update: Updater = Box::new(move |options: &Options| {
+    let update: Updater = Box::new(move |options: &Checked| {
         let next = checked::<I>(options)?;
-        let next_on_sign_in = options.on_sign_in()?;
-        apply_theme(&themed, options)?;
+        let next_on_sign_in = sign_in_callback(options);
+        apply_theme(&themed, options);
         *on_sign_in.borrow_mut() = next_on_sign_in;
         inputs.try_update(|current| {
             if *current != next {
@@ -533,15 +320,20 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
     Ok(WidgetHandle::keep(I::FUNCTION, Mounted { _view: Box::new(handle), refresh_now, update }))
 }
 
+/// `onSignIn`, when it is a function.
+fn sign_in_callback(options: &Checked) -> Option<js_sys::Function> {
+    let value = options.value(At::OnSignIn);
+    value.is_function().then(|| value.unchecked_into())
+}
+
 /// Sets the `theme` option, when given, as `data-theme`, and the `layout` (default `full`) as
 /// `data-layout` on the element the widget is in: the stylesheet reads both from there.
-fn apply_theme(parent: &HtmlElement, options: &Options) -> Result<(), JsError> {
-    if let Some(theme) = options.theme()? {
-        let _ = parent.set_attribute("data-theme", theme);
+fn apply_theme(parent: &HtmlElement, options: &Checked) {
+    if let Some(theme) = options.text(At::Theme) {
+        let _ = parent.set_attribute("data-theme", &theme);
     }
     // The layout is the widget's own too (compact renders less), so the two never disagree.
-    let _ = parent.set_attribute("data-layout", options.layout()?.unwrap_or("full"));
-    Ok(())
+    let _ = parent.set_attribute("data-layout", options.text(At::Layout).as_deref().unwrap_or("full"));
 }
 
 /// Mounts a battle-pass widget into `element`.

@@ -283,6 +283,60 @@ async fn mount_functions_throw_errors_naming_the_bad_option() {
     assert_eq!(root.child_element_count(), 0, "nothing is mounted when options are invalid");
 }
 
+/// `base` with `key` set to `value` (any JavaScript value).
+fn with(base: &[(&str, &str)], key: &str, value: JsValue) -> JsValue {
+    let object = options(base);
+    js_sys::Reflect::set(&object, &JsValue::from_str(key), &value).unwrap();
+    object
+}
+
+#[wasm_bindgen_test]
+async fn every_option_is_checked_and_refused_with_a_message_naming_it() {
+    let root = container();
+    let ids: &[(&str, &str)] = &[("proxyUrl", "/p"), ("playerId", "p"), ("gameId", "g")];
+    let bad = |key: &str, value: JsValue| thrown_message(mount_battlepass(root.clone().into(), with(ids, key, value)));
+    let cases = [
+        ("refreshInterval", JsValue::from_str("soon"), "option `refreshInterval` must be a whole number of seconds"),
+        ("refreshInterval", JsValue::from_f64(-1.0), "option `refreshInterval` must be a whole number of seconds"),
+        ("refreshInterval", JsValue::from_f64(1.5), "option `refreshInterval` must be a string"),
+        ("refresh", JsValue::from_str("4294967296"), "option `refresh` must be a whole number of seconds"),
+        ("playerToken", JsValue::from_str("a b"), "option `playerToken` must be printable ASCII without spaces"),
+        ("locale", JsValue::from_str("en-"), "option `locale` must be a BCP 47 language tag such as `en` or `de-DE`"),
+        ("layout", JsValue::from_str("wide"), "option `layout` must be `full` or `compact`"),
+        ("signInUrl", JsValue::from_str("JavaScript:alert(1)"), "option `signInUrl` must be a relative URL or an http(s) one"),
+        ("onSignIn", JsValue::from_str("alert(1)"), "option `onSignIn` must be a function"),
+        ("labels", JsValue::from_str("Locked"), "option `labels` must be an object of label texts by name"),
+        ("gameId", JsValue::from_str("  "), "option `gameId` must not be empty"),
+        ("gameId", JsValue::TRUE, "option `gameId` must be a string"),
+        ("gameId", JsValue::NULL, "option `gameId` is required"),
+    ];
+    for (key, value, expected) in cases {
+        assert_eq!(bad(key, value), "mountBattlepass: ".to_owned() + expected);
+    }
+    let message = thrown_message(mount_battlepass(root.clone().into(), JsValue::from_str("p")));
+    assert_eq!(message, "mountBattlepass: `options` must be an object");
+    let message = thrown_message(mount_collections(root.clone().into(), options(&[("proxyUrl", "/p"), ("platformUserId", "1")])));
+    assert_eq!(message, "mountCollections: option `platform` is required");
+    assert_eq!(root.child_element_count(), 0, "nothing is mounted when options are invalid");
+
+    // What is accepted: numbers as ids, a `+` or leading zeros in the seconds, `_` in a locale, a
+    // relative sign-in URL with a colon after its path, and ids trimmed.
+    let good = js_sys::Object::new();
+    for (key, value) in [
+        ("proxyUrl", JsValue::from_str(proxy().as_str())),
+        ("playerId", JsValue::from_str(" p-42 ")),
+        ("gameId", JsValue::from_f64(7.0)),
+        ("refreshInterval", JsValue::from_str("+060")),
+        ("locale", JsValue::from_str("de_DE")),
+        ("signInUrl", JsValue::from_str("/login?next=a:b")),
+    ] {
+        js_sys::Reflect::set(&good, &JsValue::from_str(key), &value).unwrap();
+    }
+    let handle = mount_battlepass(root.clone().into(), good.into()).expect("valid options mount");
+    assert_eq!(wait_for(&root, ".pw-level-now").await.text_content().as_deref(), Some("Stufe 3"));
+    handle.unmount();
+}
+
 #[wasm_bindgen_test]
 async fn the_theme_option_sets_the_scheme_on_the_element_and_a_bad_one_is_refused() {
     let root = container();
