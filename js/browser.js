@@ -54,10 +54,20 @@ export function announce(target, name, detail) {
 export function announceFailure(target, kind, status, message) {
   announce(target, "progress-error", status ? { kind, status, message } : { kind, message });
 }
-export function dispatchSignIn(target, url) {
-  const event = new CustomEvent("progress-sign-in", { bubbles: true, composed: true, cancelable: true, detail: { url: url ?? null } });
-  target.dispatchEvent(event);
-  return event;
+export function signInClick(click, url, then) {
+  // A middle click or a modified one (new tab, new window) is the browser's own business.
+  if (click.button || click.ctrlKey || click.metaKey || click.shiftKey || click.altKey) return;
+  // The link is followed below, once the page has had its say.
+  click.preventDefault();
+  const from = click.currentTarget.parentNode;
+  // The page's listeners usually sign the player in at once, which replaces the very view that
+  // was clicked: they run from a microtask, off the click handler's stack.
+  queueMicrotask(() => {
+    const event = new CustomEvent("progress-sign-in", { bubbles: true, composed: true, cancelable: true, detail: { url: url ?? null } });
+    from.dispatchEvent(event);
+    then?.(event);
+    if (!event.defaultPrevented && url != null) location.assign(url);
+  });
 }
 
 // --- src/widgets/styles.rs: the stylesheet, adopted by each root a widget renders in ------------

@@ -55,8 +55,10 @@ extern "C" {
     #[wasm_bindgen(js_name = announceFailure)]
     fn announce_failure(target: &EventTarget, kind: &str, status: u16, message: &str);
 
-    /// Dispatches `progress-sign-in` on `target` now: bubbling, composed, cancelable, with
-    /// `detail: {url}` (`null` without one). The event, to see whether a listener cancelled it.
-    #[wasm_bindgen(js_name = dispatchSignIn)]
-    pub(crate) fn dispatch_sign_in(target: &EventTarget, url: Option<&str>) -> web_sys::CustomEvent;
+    /// The call to action's click: unless it is a middle or modified click, dispatches
+    /// `progress-sign-in` from the clicked element's parent (bubbling, composed, cancelable, with
+    /// `detail: {url}`, `null` without one) from a microtask, then calls `then` (a function or
+    /// `undefined`) with it, then follows `url` unless a listener cancelled the event.
+    #[wasm_bindgen(js_name = signInClick)]
+    pub(crate) fn sign_in_click(click: &web_sys::MouseEvent, url: Option<&str>, then: &JsValue);
 }

@@ -4,6 +4,8 @@
 use leptos::callback::UnsyncCallback;
 use leptos::either::Either;
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::CustomEvent;
 
 use crate::labels::{Label, Labels};
@@ -37,31 +39,19 @@ pub fn SignIn(
     on_sign_in: Option<UnsyncCallback<CustomEvent>>,
 ) -> impl IntoView {
     let text = expect_context::<Labels>().get(Label::SignInToTrack);
-    let container = NodeRef::<leptos::html::P>::new();
     let activate = move |click: leptos::ev::MouseEvent| {
-        // A middle click or a modified one (new tab, new window) is the browser's own business.
-        if click.button() != 0 || click.ctrl_key() || click.meta_key() || click.shift_key() || click.alt_key() {
-            return;
-        }
-        // The link is followed below, once the page has had its say.
-        click.prevent_default();
-        let Some(from) = container.get_untracked() else { return };
-        let target = url.get_untracked();
-        // The page's listeners usually sign the player in at once, which replaces this very view
-        // (and its click handler): they run from a microtask, off this handler's stack.
-        leptos::task::spawn_local(async move {
-            let event = super::events::dispatch_sign_in(&from, target.as_deref());
-            // Unless a listener has already replaced the widget (and so disposed the callback).
-            if let Some(on_sign_in) = on_sign_in {
-                on_sign_in.try_run(event.clone());
-            }
-            if let (false, Some(href)) = (event.default_prevented(), target) {
-                let _ = window().location().assign(&href);
-            }
+        // Run after the page's listeners, unless one of them has already replaced the widget (and
+        // so disposed the callback). Freed when JavaScript lets go of it, called or not.
+        let then = on_sign_in.map(|callback| {
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                callback.try_run(event.unchecked_into());
+            })
+            .into_js_value()
         });
+        super::events::sign_in_click(&click, url.get_untracked().as_deref(), &then.unwrap_or_default());
     };
     view! {
-        <p class="pw-sign-in" node_ref=container>
+        <p class="pw-sign-in">
             {move || match url.get() {
                 Some(href) => Either::Left(view! { <a class="pw-cta" part="sign-in" href=href on:click=activate>{text.clone()}</a> }),
                 None => Either::Right(view! { <button type="button" class="pw-cta" part="sign-in" on:click=activate>{text.clone()}</button> }),
