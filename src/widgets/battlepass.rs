@@ -594,7 +594,7 @@ pub fn BattlepassProgress(
                                 // Keyed by identity and content: a level that changes re-renders, the rest stay.
                                 <For
                                     each=move || track.get()
-                                    key=|(key, _)| key.clone()
+                                    key=|(key, _)| key.id()
                                     let:((_, step))
                                 >
                                     <LevelItem step />
@@ -631,7 +631,7 @@ fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(ChallengeState, C
         <When when=move || !items.with(Vec::is_empty)>
             <h4 class="pw-group-title">{expect_context::<Labels>().get(state.title())}</h4>
             <ul class="pw-challenges">
-                <For each=move || items.get() key=|(key, _)| key.clone() let:((_, challenge))>
+                <For each=move || items.get() key=|(key, _)| key.id() let:((_, challenge))>
                     <ChallengeItem challenge state />
                 </For>
             </ul>

@@ -284,7 +284,7 @@ pub fn CollectionProgress(
                         // Keyed by identity and content, so only changed programs re-render.
                         <For
                             each=move || shown.get()
-                            key=|(key, _)| key.clone()
+                            key=|(key, _)| key.id()
                             let:((_, program))
                         >
                             <ProgramItem program />

@@ -29,10 +29,27 @@ pub enum Identity {
     Position(usize),
 }
 
-/// A `<For>` key: the item's identity and the version of its content. The version changes
-/// whenever the item with that identity differs from the last list's (any field, shown or not),
-/// so an edited item re-renders and an unchanged one is left alone.
-pub type Key = (Identity, u32);
+/// An item's key for a keyed `<For>`: its identity and the version of its content. The version
+/// changes whenever the item with that identity differs from the last list's (any field, shown
+/// or not), so an edited item re-renders and an unchanged one is left alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    /// Who the item is.
+    pub identity: Identity,
+    /// Its content's version.
+    pub version: u32,
+    /// A number for the identity, kept for as long as the identity stays in the list.
+    serial: u32,
+}
+
+impl Key {
+    /// What `<For>` keys by: the identity's number and the version, unique within the list. A
+    /// number, not the identity itself: the keyed diff then hashes and compares integers, and
+    /// the wasm has no hashing code for the identities' strings.
+    pub fn id(&self) -> u64 {
+        (u64::from(self.serial) << 32) | u64::from(self.version)
+    }
+}
 
 /// Pairs items with keys for a keyed `<For>`, given the last list this produced (a `Memo`'s
 /// previous value).
@@ -41,11 +58,12 @@ pub type Key = (Identity, u32);
 /// use progress_widgets::widgets::{keyed, Identity};
 /// let id = |item: &(Option<&str>, u32)| item.0.map(str::to_owned);
 /// let first = keyed(vec![(Some("a"), 1), (None, 2), (Some("b"), 3), (Some("b"), 4)], id, None);
-/// let keys: Vec<_> = first.iter().map(|(key, _)| key.0.clone()).collect();
+/// let keys: Vec<_> = first.iter().map(|(key, _)| key.identity.clone()).collect();
 /// assert_eq!(keys, [Identity::Id("a".into()), Identity::Position(1), Identity::Position(2), Identity::Position(3)]);
 /// // A refresh: `a` edited gets a new version, the rest keep theirs.
 /// let second = keyed(vec![(Some("a"), 9), (None, 2), (Some("b"), 3), (Some("b"), 4)], id, Some(&first));
-/// assert_eq!(second[0].0, (Identity::Id("a".into()), 1));
+/// assert_eq!((&second[0].0.identity, second[0].0.version), (&Identity::Id("a".into()), 1));
+/// assert_ne!(second[0].0.id(), first[0].0.id());
 /// assert_eq!(second[1].0, first[1].0);
 /// ```
 pub fn keyed<T: PartialEq>(items: Vec<T>, id: impl Fn(&T) -> Option<String>, previous: Option<&Vec<(Key, T)>>) -> Vec<(Key, T)> {
@@ -55,7 +73,7 @@ pub fn keyed<T: PartialEq>(items: Vec<T>, id: impl Fn(&T) -> Option<String>, pre
     let old: Vec<&Key> = previous.iter().map(|(key, _)| key).collect();
     // Only this comparison depends on `T`: the rest is shared by every list (one copy in the wasm).
     let versions = versions(&identities, &old, &|new, old| items[new] == previous[old].1);
-    identities.into_iter().zip(versions).zip(items).collect()
+    identities.into_iter().zip(versions).map(|(identity, (version, serial))| Key { identity, version, serial }).zip(items).collect()
 }
 
 fn identities(ids: Vec<Option<String>>) -> Vec<Identity> {
@@ -78,19 +96,28 @@ fn identities(ids: Vec<Option<String>>) -> Vec<Identity> {
         .collect()
 }
 
-/// Each new item's version: the old one if the item with its identity is unchanged, the next one
-/// if it changed, 0 if it is new. `same(new, old)` compares items by index.
-fn versions(identities: &[Identity], previous: &[&Key], same: &dyn Fn(usize, usize) -> bool) -> Vec<u32> {
+/// Each new item's version and serial number: the old version if the item with its identity is
+/// unchanged, the next one if it changed, 0 if it is new; the old serial, or a number no old item
+/// has for a new identity. `same(new, old)` compares items by index.
+fn versions(identities: &[Identity], previous: &[&Key], same: &dyn Fn(usize, usize) -> bool) -> Vec<(u32, u32)> {
     // The old identities sorted, searched by binary search (identities are unique in a list).
     let mut before: Vec<usize> = (0..previous.len()).collect();
-    sort_positions(&mut before, &|a, b| previous[a].0.cmp(&previous[b].0));
+    sort_positions(&mut before, &|a, b| previous[a].identity.cmp(&previous[b].identity));
+    // New identities count on from the highest serial in use (4 billion new items in one widget's
+    // life before a number could come round again).
+    let mut next = previous.iter().map(|key| key.serial).max().unwrap_or(0);
     identities
         .iter()
         .enumerate()
-        .map(|(new, identity)| match before.binary_search_by(|&old| previous[old].0.cmp(identity)) {
-            Ok(at) if same(new, before[at]) => previous[before[at]].1,
-            Ok(at) => previous[before[at]].1.wrapping_add(1),
-            Err(_) => 0,
+        .map(|(new, identity)| match before.binary_search_by(|&old| previous[old].identity.cmp(identity)) {
+            Ok(at) => {
+                let old = previous[before[at]];
+                (if same(new, before[at]) { old.version } else { old.version.wrapping_add(1) }, old.serial)
+            }
+            Err(_) => {
+                next = next.wrapping_add(1);
+                (0, next)
+            }
         })
         .collect()
 }
@@ -147,7 +174,36 @@ pub fn image_src(url: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::sort_positions;
+    use super::{keyed, sort_positions};
+
+    #[test]
+    fn keys_are_unique_in_every_list_and_kept_by_unchanged_items() {
+        let id = |item: &(Option<&'static str>, u32)| item.0.map(str::to_owned);
+        let lists: [Vec<(Option<&'static str>, u32)>; 4] = [
+            vec![(Some("a"), 1), (Some("b"), 1), (None, 1)],
+            // `b` gone, `c` new, `a` edited, an item without an id added.
+            vec![(Some("a"), 2), (Some("c"), 1), (None, 1), (None, 5)],
+            // `b` back (a new item now), `c` unchanged but moved.
+            vec![(Some("c"), 1), (Some("b"), 1), (Some("a"), 2), (Some("d"), 1)],
+            vec![],
+        ];
+        let mut previous: Option<Vec<_>> = None;
+        for list in lists {
+            let next = keyed(list, id, previous.as_ref());
+            let mut ids: Vec<u64> = next.iter().map(|(key, _)| key.id()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            assert_eq!(ids.len(), next.len(), "unique keys: {next:?}");
+            if let Some(before) = &previous {
+                for (key, item) in &next {
+                    if let Some((old, _)) = before.iter().find(|(old, old_item)| old.identity == key.identity && old_item == item) {
+                        assert_eq!(old.id(), key.id(), "an unchanged item keeps its key");
+                    }
+                }
+            }
+            previous = Some(next);
+        }
+    }
 
     #[test]
     fn positions_sort_like_a_stable_sort_whatever_the_order() {
