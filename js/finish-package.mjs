@@ -67,15 +67,19 @@ if (namesFile) {
   );
 }
 
-// The entry point sends its early requests through the same module as the wasm
-// (`js/requests.js`, which wasm-bindgen copied among the crate's snippets): it must import that
-// copy, or the bundle would hold two, each with its own list of early requests.
-const snippet = readdirSync(join(pkg, "snippets"), { recursive: true }).find((file) => file.replaceAll("\\", "/").endsWith("js/requests.js"));
-if (!snippet) throw new Error("pkg/snippets has no js/requests.js: the entry point's early requests would not reach the wasm");
+// The entry point sends its early requests and warms the `Intl` formatters through the same
+// modules as the wasm (`js/requests.js` and `js/browser.js`, which wasm-bindgen copied among the
+// crate's snippets): it must import those copies, or the bundle would hold two of each, with their
+// own list of early requests and their own formatters.
 const entry = join(pkg, "progress-widgets.js");
-const entryCode = readFileSync(entry, "utf8");
-if (!entryCode.includes('from "./requests.js"')) throw new Error("progress-widgets.js no longer imports ./requests.js");
-writeFileSync(entry, entryCode.replace('from "./requests.js"', `from "./snippets/${snippet.replaceAll("\\", "/")}"`));
+let entryCode = readFileSync(entry, "utf8");
+for (const module of ["requests.js", "browser.js"]) {
+  const snippet = readdirSync(join(pkg, "snippets"), { recursive: true }).find((file) => file.replaceAll("\\", "/").endsWith(`js/${module}`));
+  if (!snippet) throw new Error(`pkg/snippets has no js/${module}: the entry point would not share it with the wasm`);
+  if (!entryCode.includes(`from "./${module}"`)) throw new Error(`progress-widgets.js no longer imports ./${module}`);
+  entryCode = entryCode.replace(`from "./${module}"`, `from "./snippets/${snippet.replaceAll("\\", "/")}"`);
+}
+writeFileSync(entry, entryCode);
 
 // One module for the script tag: the entry point and wasm-bindgen's glue bundled into one file, so
 // that a page's first load is entry → wasm, with no round trip for the glue in between (150 ms on

@@ -11,6 +11,7 @@
 // which a strict `style-src 'self'` allows. Importing it anywhere else (Node, a server render)
 // does nothing: no DOM is touched and no wasm is loaded until a browser defines the elements.
 import init, { mountBattlepass, mountCollections } from "./progress_widgets.js";
+import { intlWarm } from "./browser.js";
 import { dropEarly, startEarly } from "./requests.js";
 
 /** Whether this is a page with custom elements (not Node or another server-side renderer). */
@@ -205,6 +206,9 @@ class ProgressElement extends Base {
       this.#loaded = null;
       this.#startEarly();
       load().then(() => { this.#loaded = true; this.#render(); }, (error) => this.#fail(null, `${this.localName}: the widget could not be loaded (${error?.message ?? error})`, "load"));
+      // Its number and date formatters too, in a task of their own (see `intlWarm`).
+      const { locale } = this.#options();
+      if (locale) setTimeout(intlWarm, 0, locale);
       return;
     }
     if (this.#loaded !== true) return;

@@ -1,6 +1,7 @@
 // The entry script starts each element's first requests while the wasm loads, and the widget
 // takes them instead of asking again: one request per URL, started before the wasm, the token in
 // a header and never in the URL. An element removed before the wasm is ready aborts its request.
+// The widgets' `Intl` formatters are made then too, once, and the widgets use those.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -69,6 +70,33 @@ test("first requests start before the wasm is ready and are taken, once, by the 
   const detail = await page.evaluate(() => document.getElementById("bp").refresh());
   assert.ok(detail.battlepassProgress);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the widgets' Intl formatters are made while the wasm loads, once, and are the ones the widgets use", async () => {
+  const page = await browser.newPage();
+  // Counts the date formatters made, and notes whether the wasm was instantiated by then.
+  await page.addInitScript(() => {
+    window.__formatters = [];
+    const instantiate = WebAssembly.instantiateStreaming;
+    WebAssembly.instantiateStreaming = (...args) => instantiate(...args).then((result) => { window.__instantiated = true; return result; });
+    Intl.DateTimeFormat = new Proxy(Intl.DateTimeFormat, {
+      construct(target, args) {
+        window.__formatters.push({ locale: String(args[0]), afterWasm: window.__instantiated === true });
+        return Reflect.construct(target, args);
+      },
+    });
+  });
+  await page.goto(`${stack.proxy.url}/`);
+  await page.locator("#bp .pw-title", { hasText: "Tides of the Deep" }).first().waitFor();
+  await page.locator("#col .pw-card").first().waitFor();
+  // The season's dates are on screen: the widget formatted dates.
+  const dates = await page.locator("#bp .pw-dates").first().textContent();
+  assert.match(dates, /\b20\d\d\b/, dates);
+  // One formatter for the page's `en`, made before the wasm was there: the widgets found the
+  // entry script's (one `js/browser.js` in the bundle), and none had to make its own.
+  const made = await page.evaluate(() => window.__formatters);
+  assert.deepEqual(made, [{ locale: "en", afterWasm: false }]);
   await page.close();
 });
 
