@@ -206,9 +206,6 @@ class ProgressElement extends Base {
       this.#loaded = null;
       this.#startEarly();
       load().then(() => { this.#loaded = true; this.#render(); }, (error) => this.#fail(null, `${this.localName}: the widget could not be loaded (${error?.message ?? error})`, "load"));
-      // Its number and date formatters too, in a task of their own (see `intlWarm`).
-      const { locale } = this.#options();
-      if (locale) setTimeout(intlWarm, 0, locale);
       return;
     }
     if (this.#loaded !== true) return;
@@ -242,7 +239,12 @@ class ProgressElement extends Base {
     try {
       const options = this.#options();
       this.#early = firstRequests(this.constructor.kind, options);
-      for (const url of this.#early) startEarly(url, options.playerToken?.trim());
+      const answers = this.#early.map((url) => startEarly(url, options.playerToken?.trim()));
+      // The widget's number and date formatters (see `intlWarm`), made when the first answer is
+      // in: the data is about to be shown and, on a slow network, the wasm is still on its way,
+      // so the main thread is idle. Made sooner, they could hold up the wasm's start instead.
+      const warm = () => setTimeout(intlWarm, 0, options.locale);
+      if (options.locale) Promise.any(answers).then(warm, warm);
     } catch {
       this.#early = []; // an id `encodeURIComponent` rejects: the widget will say what is wrong
     }

@@ -18,9 +18,10 @@ function send(url, token, signal) {
   return fetch(url, { headers, credentials: "omit", signal });
 }
 
-/** Starts one early request, unless one for that URL is already under way. */
+/** Starts one early request, unless one for that URL is already under way; returns its answer
+ * (a promise that settles when the answer's headers are in, or the request fails). */
 export function startEarly(url, token) {
-  if (early.has(url)) return;
+  if (early.has(url)) return early.get(url).response;
   const controller = new AbortController();
   // A good answer's body is read as soon as it arrives, so the browser parses it while the wasm is
   // still on its way; the widget's `json()` then gets that read, already done, and the data is on
@@ -35,6 +36,7 @@ export function startEarly(url, token) {
   });
   response.catch(() => {}); // a failure is the widget's to report, when it takes the request
   early.set(url, { token: token ?? "", response, controller });
+  return response;
 }
 
 /** Aborts an early request that no widget took. */

@@ -1,7 +1,7 @@
 // The entry script starts each element's first requests while the wasm loads, and the widget
 // takes them instead of asking again: one request per URL, started before the wasm, the token in
 // a header and never in the URL. An element removed before the wasm is ready aborts its request.
-// The widgets' `Intl` formatters are made then too, once, and the widgets use those.
+// The widgets' `Intl` formatters are made once the first answer is in, and the widgets use those.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -73,7 +73,7 @@ test("first requests start before the wasm is ready and are taken, once, by the 
   await page.close();
 });
 
-test("the widgets' Intl formatters are made while the wasm loads, once, and are the ones the widgets use", async () => {
+test("the widgets' Intl formatters are made once the first answer is in, while the wasm loads, and are the ones the widgets use", async () => {
   const page = await browser.newPage();
   // Counts the date formatters made, and notes whether the wasm was instantiated by then.
   await page.addInitScript(() => {
@@ -82,10 +82,15 @@ test("the widgets' Intl formatters are made while the wasm loads, once, and are 
     WebAssembly.instantiateStreaming = (...args) => instantiate(...args).then((result) => { window.__instantiated = true; return result; });
     Intl.DateTimeFormat = new Proxy(Intl.DateTimeFormat, {
       construct(target, args) {
-        window.__formatters.push({ locale: String(args[0]), afterWasm: window.__instantiated === true });
+        window.__formatters.push({ locale: String(args[0]), afterWasm: window.__instantiated === true, at: performance.now() });
         return Reflect.construct(target, args);
       },
     });
+  });
+  // The wasm arrives half a second late, as on a slow network: the answers are in first.
+  await page.route("**/progress_widgets_bg.wasm", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await route.continue();
   });
   await page.goto(`${stack.proxy.url}/`);
   await page.locator("#bp .pw-title", { hasText: "Tides of the Deep" }).first().waitFor();
@@ -96,7 +101,10 @@ test("the widgets' Intl formatters are made while the wasm loads, once, and are 
   // One formatter for the page's `en`, made before the wasm was there: the widgets found the
   // entry script's (one `js/browser.js` in the bundle), and none had to make its own.
   const made = await page.evaluate(() => window.__formatters);
-  assert.deepEqual(made, [{ locale: "en", afterWasm: false }]);
+  assert.deepEqual(made.map(({ locale, afterWasm }) => ({ locale, afterWasm })), [{ locale: "en", afterWasm: false }]);
+  // Not before the first answer: made sooner, they could hold up the wasm's start.
+  const firstAnswer = await page.evaluate(() => Math.min(...performance.getEntriesByType("resource").filter((e) => /\/(whalepass|giftoin)\//.test(e.name)).map((e) => e.responseStart)));
+  assert.ok(made[0].at >= firstAnswer, `made at ${made[0].at} ms, the first answer in at ${firstAnswer} ms`);
   await page.close();
 });
 
