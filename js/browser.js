@@ -24,7 +24,8 @@ export function intlFormat(date, tag, value) {
 }
 // The first `Intl.DateTimeFormat` a page makes costs some 20 ms of CPU (60–90 ms on a phone,
 // V8 loading its date patterns; later ones, any locale, about 1 ms). The entry script makes the
-// widget's formatters while the wasm downloads, so that this is not on the way to the first paint.
+// widget's formatters once the first answer is in, while the wasm is usually still on its way, so
+// that this is not on the way to the first paint.
 export function intlWarm(tag) {
   intlFormat(true, tag, 0);
   intlFormat(false, tag, 0);
@@ -33,7 +34,10 @@ export function intlSpan(tag, parts) {
   try {
     const duration = {};
     for (let i = 0; i < parts.length; i += 2) duration[units[parts[i + 1]]] = parts[i];
-    return new Intl.DurationFormat([tag], { style: "narrow" }).format(duration);
+    // Cached like the others: every countdown asks again each minute (a new one is 1–3 ms on a phone).
+    let formatter = formatters.get("span" + tag);
+    if (!formatter) formatters.set("span" + tag, (formatter = new Intl.DurationFormat([tag], { style: "narrow" })));
+    return formatter.format(duration);
   } catch {}
 }
 export function intlPluralIsOne(tag, count) {

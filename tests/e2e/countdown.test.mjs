@@ -1,6 +1,6 @@
 // Countdowns keep counting: a collection's "time left" and the season's end move each minute,
 // then each second in the last hour, and say "Ended" at the end, in a <time datetime>. The page's
-// clock is Playwright's, so an hour passes in a moment.
+// clock is Playwright's, so an hour passes in a moment. One `Intl.DurationFormat` does every tick.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { entrySite, launchBrowser, startLiveStack } from "./support.mjs";
@@ -18,6 +18,13 @@ after(async () => {
 
 test("a collection's time left counts down by the minute, then by the second, then says Ended", async () => {
   const page = await browser.newPage();
+  // Counts the duration formatters made: one for the page, however many times the text changes.
+  await page.addInitScript(() => {
+    window.__spans = 0;
+    if (Intl.DurationFormat) {
+      Intl.DurationFormat = new Proxy(Intl.DurationFormat, { construct: (target, args) => (window.__spans++, Reflect.construct(target, args)) });
+    }
+  });
   await page.clock.install({ time: new Date("2026-12-01T00:00:00Z") });
   await page.goto(`${stack.proxy.url}/`);
   await page.evaluate(() => {
@@ -40,6 +47,7 @@ test("a collection's time left counts down by the minute, then by the second, th
   await page.clock.fastForward("01:00:00");
   assert.equal(await left.textContent(), "Ended");
   assert.equal(await left.getAttribute("datetime"), datetime, "the end itself never moves");
+  assert.equal(await page.evaluate(() => window.__spans), 1, "one Intl.DurationFormat, reused for every tick");
   await page.close();
 });
 
