@@ -11,15 +11,15 @@
 // --- src/format.rs: numbers, dates, spans and plurals through `Intl` ---------------------------
 // Each function catches what `Intl` throws and returns `undefined` (`None` in Rust) instead.
 
+// Every formatter is made once per page and locale: the first of a kind is slow to make (see
+// `intlWarm`), and countdowns ask again each minute.
 const formatters = new Map();
+const formatter = (key, make) => formatters.get(key) ?? formatters.set(key, make()).get(key);
 const dateOptions = { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" };
 const units = ["days", "hours", "minutes", "seconds"]; // `UNITS`, in the same order
 export function intlFormat(date, tag, value) {
   try {
-    const key = date + tag;
-    let formatter = formatters.get(key);
-    if (!formatter) formatters.set(key, (formatter = date ? new Intl.DateTimeFormat(tag, dateOptions) : new Intl.NumberFormat(tag)));
-    return formatter.format(value);
+    return formatter(date + tag, () => (date ? new Intl.DateTimeFormat(tag, dateOptions) : new Intl.NumberFormat(tag))).format(value);
   } catch {}
 }
 // The first `Intl.DateTimeFormat` a page makes costs some 20 ms of CPU (60–90 ms on a phone,
@@ -34,17 +34,12 @@ export function intlSpan(tag, parts) {
   try {
     const duration = {};
     for (let i = 0; i < parts.length; i += 2) duration[units[parts[i + 1]]] = parts[i];
-    // Cached like the others: every countdown asks again each minute (a new one is 1–3 ms on a phone).
-    let formatter = formatters.get("span" + tag);
-    if (!formatter) formatters.set("span" + tag, (formatter = new Intl.DurationFormat([tag], { style: "narrow" })));
-    return formatter.format(duration);
+    return formatter("span" + tag, () => new Intl.DurationFormat([tag], { style: "narrow" })).format(duration);
   } catch {}
 }
 export function intlPluralIsOne(tag, count) {
   try {
-    let rules = formatters.get("plural" + tag);
-    if (!rules) formatters.set("plural" + tag, (rules = new Intl.PluralRules(tag)));
-    return rules.select(count) === "one";
+    return formatter("plural" + tag, () => new Intl.PluralRules(tag)).select(count) === "one";
   } catch {
     return count === 1;
   }

@@ -73,11 +73,12 @@ if (namesFile) {
 // own list of early requests and their own formatters.
 const entry = join(pkg, "progress-widgets.js");
 let entryCode = readFileSync(entry, "utf8");
+const snippets = readdirSync(join(pkg, "snippets"), { recursive: true }).map((file) => file.replaceAll("\\", "/"));
 for (const module of ["requests.js", "browser.js"]) {
-  const snippet = readdirSync(join(pkg, "snippets"), { recursive: true }).find((file) => file.replaceAll("\\", "/").endsWith(`js/${module}`));
+  const snippet = snippets.find((file) => file.endsWith(`js/${module}`));
   if (!snippet) throw new Error(`pkg/snippets has no js/${module}: the entry point would not share it with the wasm`);
   if (!entryCode.includes(`from "./${module}"`)) throw new Error(`progress-widgets.js no longer imports ./${module}`);
-  entryCode = entryCode.replace(`from "./${module}"`, `from "./snippets/${snippet.replaceAll("\\", "/")}"`);
+  entryCode = entryCode.replace(`from "./${module}"`, `from "./snippets/${snippet}"`);
 }
 writeFileSync(entry, entryCode);
 
