@@ -14,7 +14,8 @@ use super::remote::{load_on_change, Remote, RemoteStatus};
 use super::sign_in::SignIn;
 use super::styles::inline_styles;
 use super::lean::condition;
-use super::{effect, image_src, keyed, sort_positions, When};
+use super::rows::{keyed_rows, rows, Row};
+use super::{effect, image_src, sort_positions, When};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::ProxyRoute;
 use crate::format::{self, Locale};
@@ -505,7 +506,7 @@ pub fn BattlepassProgress(
             true => level_track(&bp()),
             false => season.data.with(|s| s.as_ref().map(|s| season_track(&s.levels)).unwrap_or_default()),
         };
-        keyed(steps, |step| step.level.id.clone(), previous)
+        keyed_rows(steps.into_iter().map(Row::Level).collect(), previous)
     });
     // Each challenge with its state now; every group below keys its own list from this.
     let challenges = Memo::new(move |_| {
@@ -516,7 +517,10 @@ pub fn BattlepassProgress(
     let compact = move || compact.get() == Some(true);
     // Only the compact layout shows the next reward: the full one does not look for it.
     let next = Memo::new(move |_| {
-        (compact() && progress.has_data()).then(|| track.with(|t| next_reward(t.iter().map(|(_, step)| step)))).flatten()
+        (compact() && progress.has_data()).then(|| track.with(|t| next_reward(t.iter().filter_map(|(_, row)| match row {
+            Row::Level(step) => Some(step),
+            _ => None,
+        })))).flatten()
     });
 
     // The current level is scrolled to the middle of the track once, when the track first shows
@@ -591,14 +595,7 @@ pub fn BattlepassProgress(
                                     <span class="pw-legend-free">{free.clone()}</span>
                                     <span class="pw-legend-premium">{premium.clone()}</span>
                                 </li>
-                                // Keyed by identity and content: a level that changes re-renders, the rest stay.
-                                <For
-                                    each=move || track.get()
-                                    key=|(key, _)| key.id()
-                                    let:((_, step))
-                                >
-                                    <LevelItem step />
-                                </For>
+                                {rows(track)}
                             </ol>
                         </div>
                     </When>
@@ -624,16 +621,14 @@ fn page_button(label: String, text: &'static str) -> impl IntoView {
 #[component]
 fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(ChallengeState, Challenge)>>) -> impl IntoView {
     let items = Memo::new(move |previous| {
-        let mine = challenges.with(|all| all.iter().filter(|(s, _)| *s == state).map(|(_, c)| c.clone()).collect());
-        keyed(mine, |c: &Challenge| c.id.clone(), previous)
+        let mine = challenges.with(|all| all.iter().filter(|(s, _)| *s == state).map(|(_, c)| Row::Challenge(state, c.clone())).collect());
+        keyed_rows(mine, previous)
     });
     view! {
         <When when=move || !items.with(Vec::is_empty)>
             <h4 class="pw-group-title">{expect_context::<Labels>().get(state.title())}</h4>
             <ul class="pw-challenges">
-                <For each=move || items.get() key=|(key, _)| key.id() let:((_, challenge))>
-                    <ChallengeItem challenge state />
-                </For>
+                {rows(items)}
             </ul>
         </When>
     }
@@ -761,7 +756,7 @@ fn icon(path: &'static str) -> impl IntoView {
 /// premium reward below. The node comes first in the markup, so a screen reader hears the level
 /// before its rewards; the stylesheet draws it between them.
 #[component]
-fn LevelItem(step: LevelStep) -> impl IntoView {
+pub(super) fn LevelItem(step: LevelStep) -> impl IntoView {
     let LevelStep { level, state } = step;
     let t = expect_context::<Labels>();
     let locale = t.locale();
@@ -798,7 +793,7 @@ fn LevelItem(step: LevelStep) -> impl IntoView {
 
 /// A challenge with its dates, its time left while it runs, and its rewards.
 #[component]
-fn ChallengeItem(challenge: Challenge, state: ChallengeState) -> impl IntoView {
+pub(super) fn ChallengeItem(challenge: Challenge, state: ChallengeState) -> impl IntoView {
     let completed = state == ChallengeState::Completed;
     let premium = challenge.premium == Some(true);
     let t = expect_context::<Labels>();

@@ -14,7 +14,8 @@ use super::remote::{load_on_change, Remote, RemoteStatus};
 use super::sign_in::SignIn;
 use super::styles::inline_styles;
 use super::lean::condition;
-use super::{image_src, keyed, When};
+use super::rows::{keyed_rows, rows, Row};
+use super::{image_src, When};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::ProxyRoute;
 use crate::widgets::countdown::Countdown;
@@ -257,7 +258,7 @@ pub fn CollectionProgress(
         let list = programs.data.get().unwrap_or_default();
         // A program asked for by id is shown whatever its display window says.
         let list = if single() { list } else { list.into_iter().filter(|p| is_visible(p, now)).collect() };
-        keyed(list, |p| p.id.clone(), previous)
+        keyed_rows(list.into_iter().map(Row::Program).collect(), previous)
     });
 
     view! {
@@ -281,14 +282,7 @@ pub fn CollectionProgress(
                         <p class="pw-empty">{t.get(Label::NoCollections)}</p>
                     </When>
                     <div class="pw-programs">
-                        // Keyed by identity and content, so only changed programs re-render.
-                        <For
-                            each=move || shown.get()
-                            key=|(key, _)| key.id()
-                            let:((_, program))
-                        >
-                            <ProgramItem program />
-                        </For>
+                        {rows(shown)}
                     </div>
                 }
             }}
@@ -298,7 +292,7 @@ pub fn CollectionProgress(
 
 /// One collection challenge.
 #[component]
-fn ProgramItem(program: Program) -> impl IntoView {
+pub(super) fn ProgramItem(program: Program) -> impl IntoView {
     let now = js_sys::Date::now() as i64;
     let t = expect_context::<Labels>();
     let locale = t.locale();

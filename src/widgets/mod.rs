@@ -8,6 +8,7 @@ pub mod lean;
 pub mod polling;
 pub mod qr;
 pub mod remote;
+mod rows;
 pub mod sign_in;
 pub mod styles;
 mod track;
