@@ -15,7 +15,7 @@ use super::sign_in::SignIn;
 use super::styles::inline_styles;
 use super::lean::condition;
 use super::rows::{keyed_rows, rows, Row};
-use super::{effect, image_src, sort_positions, When};
+use super::{effect, image_src, sort_positions, Key, When};
 use crate::client::{ProxyClient, ProxyUrl};
 use crate::ProxyRoute;
 use crate::format::{self, Locale};
@@ -509,19 +509,24 @@ pub fn BattlepassProgress(
         keyed_rows(steps.into_iter().map(Row::Level).collect(), previous)
     });
     // Each challenge with its state now; every group below keys its own list from this.
-    let challenges = Memo::new(move |_| {
+    // Keyed like the groups' lists, though only they key by it: a memo of the same type as
+    // theirs is compiled once.
+    let challenges = Memo::new(move |previous| {
         let now = js_sys::Date::now() as i64;
-        bp().challenges.into_iter().map(|c| (challenge_state(&c, now, format::iso_millis), c)).collect::<Vec<_>>()
+        let rows = bp().challenges.into_iter().map(|c| Row::Challenge(challenge_state(&c, now, format::iso_millis), c)).collect();
+        keyed_rows(rows, previous)
     });
     let is_empty = move || progress.has_data() && track.with(Vec::is_empty) && challenges.with(Vec::is_empty);
     let compact = move || compact.get() == Some(true);
-    // Only the compact layout shows the next reward: the full one does not look for it.
-    let next = Memo::new(move |_| {
+    // Only the compact layout shows the next reward: the full one does not look for it. No memo
+    // of its own: a refresh that changes the track renders the line again, and the rebuild
+    // touches only the nodes whose text changed.
+    let next = move || {
         (compact() && progress.has_data()).then(|| track.with(|t| next_reward(t.iter().filter_map(|(_, row)| match row {
             Row::Level(step) => Some(step),
             _ => None,
         })))).flatten()
-    });
+    };
 
     // The current level is scrolled to the middle of the track once, when the track first shows
     // (at 390 px it would otherwise start off-screen); never again, so a player's own scrolling
@@ -570,7 +575,7 @@ pub fn BattlepassProgress(
                         <SignIn url=sign_in_url on_sign_in />
                     </When>
                     {move || xp.get().map(|xp| view! { <XpBar xp /> })}
-                    {move || next.get().map(|next| view! { <NextRewardLine next /> })}
+                    {move || next().map(|next| view! { <NextRewardLine next /> })}
                     <When when=is_empty>
                         <p class="pw-empty">{no_battle_pass.clone()}</p>
                     </When>
@@ -619,9 +624,9 @@ fn page_button(label: String, text: &'static str) -> impl IntoView {
 
 /// One group of challenges (say, the ones in progress) under its heading; nothing when empty.
 #[component]
-fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(ChallengeState, Challenge)>>) -> impl IntoView {
+fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(Key, Row)>>) -> impl IntoView {
     let items = Memo::new(move |previous| {
-        let mine = challenges.with(|all| all.iter().filter(|(s, _)| *s == state).map(|(_, c)| Row::Challenge(state, c.clone())).collect());
+        let mine = challenges.with(|all| all.iter().filter(|(_, row)| matches!(row, Row::Challenge(s, _) if *s == state)).map(|(_, row)| row.clone()).collect());
         keyed_rows(mine, previous)
     });
     view! {
