@@ -29,6 +29,13 @@ pub mod format;
 pub mod model;
 pub mod widgets;
 
+// talc instead of std's dlmalloc: 1–3 KB brotli less wasm, measured with `cargo xtask build`
+// (vendor/send_wrapper/PATCHED.md says what else that needed). It grows wasm memory as it needs,
+// like dlmalloc, and frees into size-binned lists, so the mount/unmount memory test holds.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 pub use progress_contract::ProxyRoute;
 
 #[cfg(test)]
@@ -68,3 +75,4 @@ mod tests {
         assert!(found.len() <= 3, "{} JavaScript files for the wasm (at most 3): {found:?}", found.len());
     }
 }
+
