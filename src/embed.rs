@@ -14,6 +14,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::callback::UnsyncCallback;
+use leptos::either::Either;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -57,14 +58,14 @@ type Updater = Box<dyn Fn(&Checked) -> Result<(), JsError>>;
 #[wasm_bindgen]
 pub struct WidgetHandle {
     id: u32,
-    function: &'static str,
+    kind: Kind,
 }
 
 impl WidgetHandle {
-    fn keep(function: &'static str, mounted: Mounted) -> Self {
+    fn keep(kind: Kind, mounted: Mounted) -> Self {
         let id = NEXT_ID.with(|next| next.replace(next.get().wrapping_add(1)));
         MOUNTED.with(|all| all.borrow_mut().push((id, mounted)));
-        WidgetHandle { id, function }
+        WidgetHandle { id, kind }
     }
 
     fn with<R>(&self, f: impl FnOnce(&Mounted) -> R) -> Option<R> {
@@ -104,177 +105,156 @@ impl WidgetHandle {
     /// fetches again; a changed `refreshInterval` only changes the timer. Throws like `mount*` on a bad
     /// option and then changes nothing.
     pub fn update(&self, options: JsValue) -> Result<(), JsError> {
-        let options = Checked::read(self.function, self.function == BattlepassInputs::FUNCTION, &options)?;
+        let options = Checked::read(self.kind.function(), self.kind == Kind::Battlepass, &options)?;
         self.with(|mounted| (mounted.update)(&options)).unwrap_or(Ok(()))
     }
 }
 
-/// The inputs of one kind of widget, read from a JavaScript options object.
-trait Inputs: Clone + PartialEq + Send + Sync + Sized + 'static {
+/// Which widget a mount function mounts.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Battlepass,
+    Collections,
+}
+
+impl Kind {
     /// The JavaScript function, for error messages.
-    const FUNCTION: &'static str;
-    /// Reads the checked options.
-    fn read(options: &Checked) -> Result<Self, JsError>;
-    /// The request these inputs make, to check the ids against the proxy's rules before mounting
-    /// (none: a guest view with nothing to ask for).
-    fn route(&self) -> Option<ProxyRoute>;
-    /// The widget, with every input a memo of `inputs` (so `update` changes only what changed).
-    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger, on_sign_in: UnsyncCallback<CustomEvent>) -> impl IntoView + 'static;
+    fn function(self) -> &'static str {
+        match self {
+            Kind::Battlepass => "mountBattlepass",
+            Kind::Collections => "mountCollections",
+        }
+    }
 }
 
-/// Reads one field of the inputs as a signal that changes only when that field does.
-fn field<I: Inputs, T: Clone + PartialEq + Send + Sync + 'static>(
-    inputs: RwSignal<I>,
-    get: impl Fn(&I) -> T + Send + Sync + 'static,
-) -> Signal<T> {
-    field_boxed(inputs, Box::new(get))
-}
-
-// The memo is generic over the field's type only, not over each getter: one copy per type of
-// field, not per field.
-fn field_boxed<I: Inputs, T: Clone + PartialEq + Send + Sync + 'static>(inputs: RwSignal<I>, get: Box<dyn Fn(&I) -> T + Send + Sync>) -> Signal<T> {
-    Memo::new(move |_| inputs.with(|i| get(i))).into()
-}
-
-/// The options both widgets take.
+/// A widget's inputs, read from a JavaScript options object. One type for both widgets, not one
+/// per widget: the mount, the update and the signal over the inputs are then one copy in the
+/// wasm, not two.
 #[derive(Clone, PartialEq)]
-struct Common {
+struct Inputs {
+    kind: Kind,
     proxy_url: ProxyUrl,
     refresh: Option<u32>,
     player_token: Option<String>,
     locale: Option<String>,
     labels: LabelOverrides,
     sign_in_url: Option<String>,
+    /// `playerId`, `gameId`, `battlepassId` (none: the guest view); or `platform`,
+    /// `platformUserId` (both or neither: without a user, the guest view) and `programId`.
+    ids: [Option<String>; 3],
+    /// The battle pass's compact layout.
+    compact: bool,
 }
 
-impl Common {
-    fn read<I: Inputs>(options: &Checked) -> Result<Self, JsError> {
+impl Inputs {
+    /// Reads the checked options, and checks their ids against the proxy's rules.
+    fn read(kind: Kind, options: &Checked) -> Result<Self, JsError> {
         let proxy_url = options.text(At::ProxyUrl).unwrap_or_default();
-        Ok(Common {
-            proxy_url: ProxyUrl::new(&proxy_url).map_err(|problem| JsError::new(&(I::FUNCTION.to_owned() + ": option `proxyUrl` " + &problem)))?,
+        let option_error = |problem: &str| JsError::new(&(kind.function().to_owned() + ": option " + problem));
+        let [mut id0, mut id1, id2] = [At::Id0, At::Id1, At::Id2].map(|at| options.text(at));
+        if kind == Kind::Collections && (id0.is_none() || id1.is_none()) {
+            (id0, id1) = (None, None);
+        }
+        let inputs = Inputs {
+            kind,
+            proxy_url: ProxyUrl::new(&proxy_url).map_err(|problem| option_error(&("`proxyUrl` ".to_owned() + &problem)))?,
             refresh: options.value(At::Refresh).as_f64().map(|seconds| seconds as u32),
             player_token: options.text(At::PlayerToken),
             locale: options.text(At::Locale),
             labels: LabelOverrides::from_js(&options.value(At::Labels)),
             sign_in_url: options.text(At::SignInUrl),
-        })
-    }
-}
-
-#[derive(Clone, PartialEq)]
-struct BattlepassInputs {
-    common: Common,
-    /// None: the guest view.
-    player_id: Option<String>,
-    game_id: Option<String>,
-    battlepass_id: Option<String>,
-    compact: bool,
-}
-
-impl Inputs for BattlepassInputs {
-    const FUNCTION: &'static str = "mountBattlepass";
-
-    fn read(options: &Checked) -> Result<Self, JsError> {
-        Ok(BattlepassInputs {
-            common: Common::read::<Self>(options)?,
-            player_id: options.text(At::Id0),
-            game_id: options.text(At::Id1),
-            battlepass_id: options.text(At::Id2),
+            ids: [id0, id1, id2],
             compact: options.text(At::Layout).as_deref() == Some("compact"),
-        })
+        };
+        if let Some(route) = inputs.route() {
+            route.check().map_err(|err| option_error(&err.to_string()))?;
+        }
+        Ok(inputs)
     }
 
+    /// The request these inputs make, to check the ids against the proxy's rules before mounting
+    /// (none: a guest view with nothing to ask for).
     fn route(&self) -> Option<ProxyRoute> {
-        let battlepass_id = self.battlepass_id.clone();
-        Some(match (&self.player_id, &self.game_id) {
-            (Some(player_id), Some(game_id)) => {
-                ProxyRoute::WhalepassProgress { player_id: player_id.clone(), game_id: game_id.clone(), battlepass_id }
-            }
-            _ => ProxyRoute::WhalepassBattlepass { battlepass_id: battlepass_id.unwrap_or_default(), include_levels: true },
+        let [id0, id1, id2] = self.ids.clone();
+        Some(match (self.kind, id0, id1) {
+            (Kind::Battlepass, Some(player_id), Some(game_id)) => ProxyRoute::WhalepassProgress { player_id, game_id, battlepass_id: id2 },
+            (Kind::Battlepass, ..) => ProxyRoute::WhalepassBattlepass { battlepass_id: id2.unwrap_or_default(), include_levels: true },
+            (Kind::Collections, Some(platform), Some(platform_user_id)) => match id2 {
+                Some(program_id) => ProxyRoute::GiftoinCollection { platform, platform_user_id, program_id },
+                None => ProxyRoute::GiftoinCollections { platform, platform_user_id },
+            },
+            (Kind::Collections, ..) => return None,
         })
     }
+}
 
-    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger, on_sign_in: UnsyncCallback<CustomEvent>) -> impl IntoView + 'static {
-        view! {
+/// Reads one field of the inputs as a signal that changes only when that field does.
+fn field<T: Clone + PartialEq + Send + Sync + 'static>(inputs: RwSignal<Inputs>, get: impl Fn(&Inputs) -> T + Send + Sync + 'static) -> Signal<T> {
+    field_boxed(inputs, Box::new(get))
+}
+
+// The memo is generic over the field's type only, not over each getter: one copy per type of
+// field, not per field.
+fn field_boxed<T: Clone + PartialEq + Send + Sync + 'static>(inputs: RwSignal<Inputs>, get: Box<dyn Fn(&Inputs) -> T + Send + Sync>) -> Signal<T> {
+    Memo::new(move |_| inputs.with(|i| get(i))).into()
+}
+
+/// One of the three ids, as a signal.
+fn id(inputs: RwSignal<Inputs>, at: usize) -> Signal<Option<String>> {
+    field(inputs, move |i| i.ids[at].clone())
+}
+
+/// The widget, with every input a memo of `inputs` (so `update` changes only what changed).
+fn widget(kind: Kind, inputs: RwSignal<Inputs>, events: ProgressEvents, refresh_now: Trigger, on_sign_in: UnsyncCallback<CustomEvent>) -> impl IntoView {
+    let proxy_url = field(inputs, |i| i.proxy_url.clone());
+    let sign_in_url = field(inputs, |i| i.sign_in_url.clone());
+    let refresh = field(inputs, |i| i.refresh);
+    let player_token = field(inputs, |i| i.player_token.clone());
+    let locale = field(inputs, |i| i.locale.clone());
+    let labels = field(inputs, |i| Some(i.labels.clone()));
+    match kind {
+        Kind::Battlepass => Either::Left(view! {
             <BattlepassProgress
-                proxy_url=field(inputs, |i| i.common.proxy_url.clone())
-                player_id=field(inputs, |i| i.player_id.clone())
-                game_id=field(inputs, |i| i.game_id.clone())
-                battlepass_id=field(inputs, |i| i.battlepass_id.clone())
-                sign_in_url=field(inputs, |i| i.common.sign_in_url.clone())
+                proxy_url
+                player_id=id(inputs, 0)
+                game_id=id(inputs, 1)
+                battlepass_id=id(inputs, 2)
+                sign_in_url
                 on_sign_in
-                refresh=field(inputs, |i| i.common.refresh)
-                player_token=field(inputs, |i| i.common.player_token.clone())
-                locale=field(inputs, |i| i.common.locale.clone())
-                labels=field(inputs, |i| Some(i.common.labels.clone()))
+                refresh
+                player_token
+                locale
+                labels
                 compact=field(inputs, |i| Some(i.compact))
                 events
                 refresh_now
             />
-        }
-    }
-}
-
-#[derive(Clone, PartialEq)]
-struct CollectionInputs {
-    common: Common,
-    /// The platform and the user's id there; none: the guest view.
-    user: Option<(String, String)>,
-    program_id: Option<String>,
-}
-
-impl Inputs for CollectionInputs {
-    const FUNCTION: &'static str = "mountCollections";
-
-    fn read(options: &Checked) -> Result<Self, JsError> {
-        let user = options.text(At::Id0).zip(options.text(At::Id1));
-        Ok(CollectionInputs { common: Common::read::<Self>(options)?, user, program_id: options.text(At::Id2) })
-    }
-
-    fn route(&self) -> Option<ProxyRoute> {
-        let (platform, platform_user_id) = self.user.clone()?;
-        Some(match self.program_id.clone() {
-            Some(program_id) => ProxyRoute::GiftoinCollection { platform, platform_user_id, program_id },
-            None => ProxyRoute::GiftoinCollections { platform, platform_user_id },
-        })
-    }
-
-    fn view(inputs: RwSignal<Self>, events: ProgressEvents, refresh_now: Trigger, on_sign_in: UnsyncCallback<CustomEvent>) -> impl IntoView + 'static {
-        view! {
+        }),
+        Kind::Collections => Either::Right(view! {
             <CollectionProgress
-                proxy_url=field(inputs, |i| i.common.proxy_url.clone())
-                platform=field(inputs, |i| i.user.as_ref().map(|(platform, _)| platform.clone()))
-                platform_user_id=field(inputs, |i| i.user.as_ref().map(|(_, id)| id.clone()))
-                program_id=field(inputs, |i| i.program_id.clone())
-                sign_in_url=field(inputs, |i| i.common.sign_in_url.clone())
+                proxy_url
+                platform=id(inputs, 0)
+                platform_user_id=id(inputs, 1)
+                program_id=id(inputs, 2)
+                sign_in_url
                 on_sign_in
-                refresh=field(inputs, |i| i.common.refresh)
-                player_token=field(inputs, |i| i.common.player_token.clone())
-                locale=field(inputs, |i| i.common.locale.clone())
-                labels=field(inputs, |i| Some(i.common.labels.clone()))
+                refresh
+                player_token
+                locale
+                labels
                 events
                 refresh_now
             />
-        }
+        }),
     }
-}
-
-/// Reads inputs and checks their ids against the proxy's rules.
-fn checked<I: Inputs>(options: &Checked) -> Result<I, JsError> {
-    let inputs = I::read(options)?;
-    if let Some(route) = inputs.route() {
-        route.check().map_err(|err| JsError::new(&(I::FUNCTION.to_owned() + ": option " + &err.to_string())))?;
-    }
-    Ok(inputs)
 }
 
 /// What both mount functions share: check the element and the options, mount, keep the widget.
-fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
-    let parent = element
-        .dyn_into::<HtmlElement>()
-        .map_err(|_| JsError::new(&(I::FUNCTION.to_owned() + ": `element` must be an HTML element")))?;
-    let options = Checked::read(I::FUNCTION, I::FUNCTION == BattlepassInputs::FUNCTION, &options)?;
-    let initial = checked::<I>(&options)?;
+fn mount(kind: Kind, element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
+    let function = kind.function();
+    let parent = element.dyn_into::<HtmlElement>().map_err(|_| JsError::new(&(function.to_owned() + ": `element` must be an HTML element")))?;
+    let options = Checked::read(function, kind == Kind::Battlepass, &options)?;
+    let initial = Inputs::read(kind, &options)?;
     // `onSignIn` can change with `update`: the widget calls whichever is current.
     let on_sign_in = Rc::new(RefCell::new(sign_in_callback(&options)));
     apply_theme(&parent, &options);
@@ -301,12 +281,12 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
                     let _ = callback.call1(&JsValue::NULL, &event);
                 }
             });
-            I::view(inputs, events, refresh_now, call)
+            widget(kind, inputs, events, refresh_now, call)
         }
     });
     let (inputs, refresh_now) = controls.take().expect("the view was built");
     let update: Updater = Box::new(move |options: &Checked| {
-        let next = checked::<I>(options)?;
+        let next = Inputs::read(kind, options)?;
         let next_on_sign_in = sign_in_callback(options);
         apply_theme(&themed, options);
         *on_sign_in.borrow_mut() = next_on_sign_in;
@@ -317,7 +297,7 @@ fn mount<I: Inputs>(element: JsValue, options: JsValue) -> Result<WidgetHandle, 
         });
         Ok(())
     });
-    Ok(WidgetHandle::keep(I::FUNCTION, Mounted { _view: Box::new(handle), refresh_now, update }))
+    Ok(WidgetHandle::keep(kind, Mounted { _view: Box::new(handle), refresh_now, update }))
 }
 
 /// `onSignIn`, when it is a function.
@@ -350,7 +330,7 @@ fn apply_theme(parent: &HtmlElement, options: &Checked) {
 /// missing or invalid. `progress-load` and `progress-error` events are dispatched on `element`.
 #[wasm_bindgen(js_name = mountBattlepass)]
 pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
-    mount::<BattlepassInputs>(element, options)
+    mount(Kind::Battlepass, element, options)
 }
 
 /// Mounts a collection widget into `element`: all of a user's collections, or one with
@@ -362,5 +342,5 @@ pub fn mount_battlepass(element: JsValue, options: JsValue) -> Result<WidgetHand
 /// dispatched on `element`.
 #[wasm_bindgen(js_name = mountCollections)]
 pub fn mount_collections(element: JsValue, options: JsValue) -> Result<WidgetHandle, JsError> {
-    mount::<CollectionInputs>(element, options)
+    mount(Kind::Collections, element, options)
 }
