@@ -4,6 +4,8 @@
 //! The file reads top to bottom: view models shaped from the Whalepass model by plain
 //! functions (tested natively), then the components that render them.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use leptos::prelude::*;
 
 use leptos::callback::UnsyncCallback;
@@ -486,18 +488,21 @@ pub fn BattlepassProgress(
     let xp = Memo::new(move |_| progress.has_data().then(|| xp_summary(&bp())));
     // What a screen reader hears: one line when the progress first shows, "Level 4 reached" when a
     // refresh brings a new level, and nothing for a refresh that changes nothing.
-    let announcement = Memo::new(move |previous: Option<&(f64, String)>| {
+    // The level last announced sits beside the memo, not in its value: a memo of text alone is
+    // of a type the widgets already have (one copy of the memo's code in the wasm, not two).
+    let announced = AtomicU64::new(0);
+    let announcement = Memo::new(move |previous: Option<&Option<String>>| {
         // No progress (loading, or another player's on the way): the next one gets a summary.
-        let Some(xp) = xp.get() else { return (0.0, String::new()) };
+        let xp = xp.get()?;
+        let before = f64::from_bits(announced.swap(xp.level.to_bits(), Ordering::Relaxed));
         let locale = Locale::new(locale.get_untracked());
         let t = Labels::new(&locale, labels.get_untracked().unwrap_or_default());
         let level = locale.number(xp.level);
-        let text = match previous {
-            Some((before, text)) if !text.is_empty() && xp.level > *before => t.fill(Label::LevelReached, &[("level", &level)]),
-            Some((_, text)) if !text.is_empty() => text.clone(),
+        Some(match previous {
+            Some(Some(_)) if xp.level > before => t.fill(Label::LevelReached, &[("level", &level)]),
+            Some(Some(text)) => text.clone(),
             _ => t.fill(Label::Summary, &[("level", &level), ("xp", &locale.number(xp.current_exp))]),
-        };
-        (xp.level, text)
+        })
     });
     // The player's track; until their progress is there (the guest view, or a guest who just
     // signed in), the season's tiers as everyone sees them.
@@ -565,7 +570,7 @@ pub fn BattlepassProgress(
                 provide_context(t);
                 view! {
                     <Header progress season />
-                    <p class="pw-sr" role="status">{move || announcement.with(|(_, text)| text.clone())}</p>
+                    <p class="pw-sr" role="status">{move || announcement.get().unwrap_or_default()}</p>
                     // The guest view's state is the season's; the player's, their progress's.
                     {move || {
                         let remote = if guest.get() { season.state() } else { progress.state() };
