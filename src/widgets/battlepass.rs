@@ -484,8 +484,12 @@ pub fn BattlepassProgress(
         }
     });
 
-    let bp = move || progress.data.with(|p| p.as_ref().and_then(|p| p.battlepass_progress.clone()).unwrap_or_default());
-    let xp = Memo::new(move |_| progress.has_data().then(|| xp_summary(&bp())));
+    let bp = move |read: &mut dyn FnMut(&Progress)| read_progress(progress, read);
+    let xp = Memo::new(move |_| {
+        let mut xp = None;
+        bp(&mut |bp| xp = progress.has_data().then(|| xp_summary(bp)));
+        xp
+    });
     // What a screen reader hears: one line when the progress first shows, "Level 4 reached" when a
     // refresh brings a new level, and nothing for a refresh that changes nothing.
     // The level last announced sits beside the memo, not in its value: a memo of text alone is
@@ -508,7 +512,11 @@ pub fn BattlepassProgress(
     // signed in), the season's tiers as everyone sees them.
     let track = Memo::new(move |previous| {
         let steps = match progress.has_data() {
-            true => level_track(&bp()),
+            true => {
+                let mut steps = Vec::new();
+                bp(&mut |bp| steps = level_track(bp));
+                steps
+            }
             false => season.data.with(|s| s.as_ref().map(|s| season_track(&s.levels)).unwrap_or_default()),
         };
         keyed_rows(steps.into_iter().map(Row::Level).collect(), previous)
@@ -518,7 +526,8 @@ pub fn BattlepassProgress(
     // theirs is compiled once.
     let challenges = Memo::new(move |previous| {
         let now = js_sys::Date::now() as i64;
-        let rows = bp().challenges.into_iter().map(|c| Row::Challenge(challenge_state(&c, now, format::iso_millis), c)).collect();
+        let mut rows = Vec::new();
+        bp(&mut |bp| rows = bp.challenges.iter().map(|c| Row::Challenge(challenge_state(c, now, format::iso_millis), c.clone())).collect());
         keyed_rows(rows, previous)
     });
     let is_empty = move || progress.has_data() && track.with(Vec::is_empty) && challenges.with(Vec::is_empty);
@@ -625,6 +634,15 @@ pub fn BattlepassProgress(
 /// the track is measured.
 fn page_button(label: String, text: &'static str) -> impl IntoView {
     view! { <button class="pw-page" part="page-button" aria-label=label aria-disabled="true">{text}</button> }
+}
+
+/// Reads the player's battle-pass progress where it is (empty until there): a copy of it all, to
+/// read a part, was code of its own in the wasm.
+fn read_progress(progress: Remote<PlayerProgress>, read: &mut dyn FnMut(&Progress)) {
+    progress.data.with(|p| match p.as_ref().and_then(|p| p.battlepass_progress.as_ref()) {
+        Some(bp) => read(bp),
+        None => read(&Progress::default()),
+    })
 }
 
 /// One group of challenges (say, the ones in progress) under its heading; nothing when empty.
