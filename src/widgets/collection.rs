@@ -4,6 +4,8 @@
 //! View models are shaped from the Giftoin model by plain functions (tested natively), then
 //! rendered by the components below them.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use leptos::callback::UnsyncCallback;
@@ -215,7 +217,8 @@ pub fn CollectionProgress(
     #[prop(optional)]
     refresh_now: Option<Trigger>,
 ) -> impl IntoView {
-    let programs = Remote::<Vec<Program>>::new();
+    // Shared, not copied: the list memo and each row hold the programs the answer decoded.
+    let programs = Remote::<Vec<Arc<Program>>>::new();
     let events = StoredValue::new_local(events);
     // No user: nothing to fetch (no program definition is public), only the call to action.
     let guest = condition(move || platform_user_id.with(|u| u.as_deref().is_none_or(|u| u.trim().is_empty())));
@@ -232,9 +235,11 @@ pub fn CollectionProgress(
         match program {
             Some(program_id) => {
                 let route = ProxyRoute::GiftoinCollection { platform, platform_user_id: user, program_id };
-                programs.request(client, route, |doc| Program::from_doc(doc).map(|program| vec![program]));
+                programs.request(client, route, |doc| Program::from_doc(doc).map(|program| vec![Arc::new(program)]));
             }
-            None => programs.request(client, ProxyRoute::GiftoinCollections { platform, platform_user_id: user }, Program::list_from_doc),
+            None => programs.request(client, ProxyRoute::GiftoinCollections { platform, platform_user_id: user }, |doc| {
+                Program::list_from_doc(doc).map(|list| list.into_iter().map(Arc::new).collect())
+            }),
         }
     };
     load_on_change(
@@ -255,10 +260,10 @@ pub fn CollectionProgress(
     let single = move || program_id.with(Option::is_some);
     let shown = Memo::new(move |previous| {
         let now = js_sys::Date::now() as i64;
-        let list = programs.data.get().unwrap_or_default();
         // A program asked for by id is shown whatever its display window says.
-        let list = if single() { list } else { list.into_iter().filter(|p| is_visible(p, now)).collect() };
-        keyed_rows(list.into_iter().map(Row::Program).collect(), previous)
+        let single = single();
+        let list = programs.data.with(|list| list.iter().flatten().filter(|p| single || is_visible(p, now)).cloned().map(Row::Program).collect());
+        keyed_rows(list, previous)
     });
 
     view! {
@@ -292,7 +297,7 @@ pub fn CollectionProgress(
 
 /// One collection challenge.
 #[component]
-pub(super) fn ProgramItem(program: Program) -> impl IntoView {
+pub(super) fn ProgramItem(program: Arc<Program>) -> impl IntoView {
     let now = js_sys::Date::now() as i64;
     let t = expect_context::<Labels>();
     let locale = t.locale();
@@ -303,9 +308,8 @@ pub(super) fn ProgramItem(program: Program) -> impl IntoView {
     let starts = duration.start.and_then(|s| s.date).and_then(|ms| locale.millis_date(ms));
     let ends = duration.end.and_then(|e| e.date).and_then(|ms| locale.millis_date(ms));
     let window = crate::widgets::battlepass::date_range(starts, ends, &t, [Label::Until, Label::FromNoEnd]);
-    let cards = program.cards;
     // Each bar says whose it is and what it counts ("3 of 10 cards"), not just a percentage.
-    let name = program.name.unwrap_or_else(|| t.get(Label::Collection));
+    let name = program.name.clone().unwrap_or_else(|| t.get(Label::Collection));
     let bar_label = t.fill(Label::CollectionProgress, &[("name", &name)]);
     let (collected_text, size_text) = (locale.number(collected), locale.number(size));
     let counts = [("n", collected_text.as_str()), ("size", size_text.as_str())];
@@ -319,14 +323,14 @@ pub(super) fn ProgramItem(program: Program) -> impl IntoView {
                 <div class="pw-program-title">
                     <h2 class="pw-title">{name}</h2>
                     <p class="pw-meta">
-                        {program.status.map(|status| view! { <span class=status_class(&status)>{status_label(&status, &t)}</span> })}
+                        {program.status.as_ref().map(|status| view! { <span class=status_class(status)>{status_label(status, &t)}</span> })}
                         {end_at.map(|end| view! { <Countdown end /> })}
                         {window.map(|w| view! { <span class="pw-dates">{w}</span> })}
-                        {program.environment.filter(|e| e != "production").map(|e| view! { <span class="pw-badge pw-env">{e}</span> })}
+                        {program.environment.clone().filter(|e| e != "production").map(|e| view! { <span class="pw-badge pw-env">{e}</span> })}
                     </p>
                 </div>
             </header>
-            {program.description.map(|d| view! { <p class="pw-description">{d}</p> })}
+            {program.description.clone().map(|d| view! { <p class="pw-description">{d}</p> })}
             <div class="pw-collected">
                 <div
                     class="pw-bar"
@@ -347,16 +351,16 @@ pub(super) fn ProgramItem(program: Program) -> impl IntoView {
                 </p>
             </div>
             <ul class="pw-cards">
-                {cards.into_iter().map(|card| view! { <CardItem card /> }).collect_view()}
+                {program.cards.iter().map(card_item).collect_view()}
             </ul>
-            {program.reward.map(|reward| view! { <RewardPanel reward /> })}
+            {program.reward.as_ref().map(reward_panel)}
         </article>
     }
 }
 
-/// One card, owned or not.
-#[component]
-fn CardItem(card: Card) -> impl IntoView {
+/// One card, owned or not. A function of the program's card, not a component that takes a copy
+/// of it: the program stays shared, and no card is copied.
+fn card_item(card: &Card) -> impl IntoView {
     let owned = is_owned(&card);
     let t = expect_context::<Labels>();
     let locale = t.locale();
@@ -371,22 +375,22 @@ fn CardItem(card: Card) -> impl IntoView {
             {card.image.as_deref().and_then(image_src).map(|src| view! {
                 <img class="pw-card-img" src=src alt="" loading="lazy" decoding="async" />
             })}
-            <span class="pw-card-name">{card.name.unwrap_or_else(|| t.get(Label::Card))}</span>
+            <span class="pw-card-name">{card.name.clone().unwrap_or_else(|| t.get(Label::Card))}</span>
             <span class="pw-card-owned">
                 {t.get(if owned { Label::Owned } else { Label::NotOwned })}
                 // How many, as a badge on the card's corner.
                 {card.owned_quantity.filter(|q| *q > 0.0).map(|q| view! { <span class="pw-qty">" ×" {locale.number(q)}</span> })}
             </span>
-            {card.rarity.map(|r| view! { <span class="pw-rarity">{rarity_label(&r, &t)}</span> })}
+            {card.rarity.as_ref().map(|r| view! { <span class="pw-rarity">{rarity_label(r, &t)}</span> })}
         </li>
     }
 }
 
-/// The collection's reward and whether it can be claimed.
-#[component]
-fn RewardPanel(reward: CollectionReward) -> impl IntoView {
+/// The collection's reward and whether it can be claimed (a function of the program's reward, like
+/// [`card_item`]).
+fn reward_panel(reward: &CollectionReward) -> impl IntoView {
     let t = expect_context::<Labels>();
-    let (state, label) = reward_state(&reward, &t.locale(), &t);
+    let (state, label) = reward_state(reward, &t.locale(), &t);
     // The value (a code, a link) is the reward itself: only shown once it is the user's.
     let value = reward.value.clone().filter(|_| state != "locked");
     // The proxy withholds values it cannot prove are the viewer's (no player token).
@@ -404,8 +408,8 @@ fn RewardPanel(reward: CollectionReward) -> impl IntoView {
                 <img class="pw-reward-img" src=src alt="" loading="lazy" decoding="async" />
             })}
             <div class="pw-reward-body">
-                <p class="pw-reward-name">{reward.name.unwrap_or_else(|| t.get(Label::Reward))}</p>
-                {reward.description.map(|d| view! { <p class="pw-reward-description">{d}</p> })}
+                <p class="pw-reward-name">{reward.name.clone().unwrap_or_else(|| t.get(Label::Reward))}</p>
+                {reward.description.clone().map(|d| view! { <p class="pw-reward-description">{d}</p> })}
                 <p class="pw-reward-state">{label}</p>
                 {value.map(|value| view! {
                     // A QR value is drawn to scan, and kept as text beside it to copy.

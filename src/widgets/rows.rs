@@ -2,6 +2,8 @@
 //! `<For>`: its keyed diff is compiled for every distinct item type and row view, so one item
 //! type for every list leaves one copy of that machinery in the wasm instead of three.
 
+use std::sync::Arc;
+
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
@@ -18,8 +20,8 @@ pub(crate) enum Row {
     Level(LevelStep),
     /// A challenge, in its state's group.
     Challenge(ChallengeState, Challenge),
-    /// A collection challenge.
-    Program(Program),
+    /// A collection challenge (shared with the answer it came in).
+    Program(Arc<Program>),
 }
 
 impl Row {
