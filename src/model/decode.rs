@@ -147,17 +147,22 @@ impl<'a> Fields<'a> {
 
 /// Every item of an array, decoded; an error naming the item that failed.
 pub(crate) fn list<T: Decode>(doc: &Json) -> Result<Vec<T>, DecodeError> {
+    let mut out = Vec::new();
+    each_item(doc, &mut |item| Ok(out.push(T::decode(item)?)))?;
+    Ok(out)
+}
+
+/// Calls `read` on every item of an array, naming the item in its error. Not generic: only the
+/// one line that decodes and keeps an item is compiled per model type (a loop with its error
+/// paths per list type was 0.4 KB brotli of the wasm).
+fn each_item(doc: &Json, read: &mut dyn FnMut(&Json) -> Result<(), DecodeError>) -> Result<(), DecodeError> {
     if doc.kind() != Kind::Array {
         return Err(DecodeError("expected a list".to_owned()));
     }
-    // A loop, not `collect::<Result<Vec<_>, _>>()`: that adapter is a copy of iterator code per
-    // model type in the wasm.
-    let items = doc.items();
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        out.push(T::decode(item).map_err(|e| within(&crate::format::int(i as i64, 1), e))?);
+    for (i, item) in doc.items().iter().enumerate() {
+        read(item).map_err(|e| within(&crate::format::int(i as i64, 1), e))?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn wrong(key: &str, expected: &str) -> DecodeError {
