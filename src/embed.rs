@@ -267,9 +267,6 @@ fn mount(kind: Kind, element: JsValue, options: JsValue) -> Result<WidgetHandle,
         let controls = controls.clone();
         let on_sign_in = on_sign_in.clone();
         move || {
-            if adopted {
-                provide_context(crate::widgets::styles::StylesAdopted);
-            }
             let inputs = RwSignal::new(initial);
             let refresh_now = Trigger::new();
             controls.set(Some((inputs, refresh_now)));
@@ -281,7 +278,7 @@ fn mount(kind: Kind, element: JsValue, options: JsValue) -> Result<WidgetHandle,
                     let _ = callback.call1(&JsValue::NULL, &event);
                 }
             });
-            widget(kind, inputs, events, refresh_now, call)
+            crate::widgets::styles::with_styles_adopted(adopted, || widget(kind, inputs, events, refresh_now, call))
         }
     });
     let (inputs, refresh_now) = controls.take().expect("the view was built");

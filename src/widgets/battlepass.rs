@@ -576,20 +576,21 @@ pub fn BattlepassProgress(
                     Label::LaterLevels,
                 ]
                 .map(|l| t.get(l));
-                provide_context(t);
+                // Every part that renders again on its own keeps its own copy of the words.
+                let [status_t, sign_in_t, xp_t, next_t, track_t, groups_t] = [(); 6].map(|_| t.clone());
                 view! {
-                    <Header progress season />
+                    <Header progress season labels=t />
                     <p class="pw-sr" role="status">{move || announcement.get().unwrap_or_default()}</p>
                     // The guest view's state is the season's; the player's, their progress's.
                     {move || {
                         let remote = if guest.get() { season.state() } else { progress.state() };
-                        view! { <RemoteStatus remote retry=UnsyncCallback::new(move |_| load()) loading_label=Label::LoadingBattlePass /> }
+                        view! { <RemoteStatus remote retry=UnsyncCallback::new(move |_| load()) loading_label=Label::LoadingBattlePass labels=status_t.clone() /> }
                     }}
                     <When when=move || guest.get()>
-                        <SignIn url=sign_in_url on_sign_in />
+                        <SignIn url=sign_in_url on_sign_in labels=sign_in_t.clone() />
                     </When>
-                    {move || xp.get().map(|xp| view! { <XpBar xp /> })}
-                    {move || next().map(|next| view! { <NextRewardLine next /> })}
+                    {move || xp.get().map(|xp| view! { <XpBar xp labels=xp_t.clone() /> })}
+                    {move || next().map(|next| view! { <NextRewardLine next labels=next_t.clone() /> })}
                     <When when=is_empty>
                         <p class="pw-empty">{no_battle_pass.clone()}</p>
                     </When>
@@ -614,14 +615,14 @@ pub fn BattlepassProgress(
                                     <span class="pw-legend-free">{free.clone()}</span>
                                     <span class="pw-legend-premium">{premium.clone()}</span>
                                 </li>
-                                {rows(track)}
+                                {rows(track, track_t.clone())}
                             </ol>
                         </div>
                     </When>
                     <When when=move || !compact() && !challenges.with(Vec::is_empty)>
                         <div class="pw-challenge-groups">
                             <h3 class="pw-subtitle">{challenges_title.clone()}</h3>
-                            {ChallengeState::ALL.map(|state| view! { <ChallengeGroup state challenges /> })}
+                            {ChallengeState::ALL.map(|state| view! { <ChallengeGroup state challenges labels=groups_t.clone() /> })}
                         </div>
                     </When>
                 }
@@ -647,16 +648,17 @@ fn read_progress(progress: Remote<PlayerProgress>, read: &mut dyn FnMut(&Progres
 
 /// One group of challenges (say, the ones in progress) under its heading; nothing when empty.
 #[component]
-fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(Key, Row)>>) -> impl IntoView {
+fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(Key, Row)>>, labels: Labels) -> impl IntoView {
+    let title = labels.get(state.title());
     let items = Memo::new(move |previous| {
         let mine = challenges.with(|all| all.iter().filter(|(_, row)| matches!(row, Row::Challenge(s, _) if *s == state)).map(|(_, row)| row.clone()).collect());
         keyed_rows(mine, previous)
     });
     view! {
         <When when=move || !items.with(Vec::is_empty)>
-            <h4 class="pw-group-title">{expect_context::<Labels>().get(state.title())}</h4>
+            <h4 class="pw-group-title">{title.clone()}</h4>
             <ul class="pw-challenges">
-                {rows(items)}
+                {rows(items, labels.clone())}
             </ul>
         </When>
     }
@@ -664,8 +666,8 @@ fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(Key, Row)>>) -> i
 
 /// The season name and dates, and who the progress belongs to.
 #[component]
-fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl IntoView {
-    let t = expect_context::<Labels>();
+fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>, labels: Labels) -> impl IntoView {
+    let t = labels;
     let locale = t.locale();
     let name = {
         let t = t.clone();
@@ -683,6 +685,7 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl 
     };
     let player = move || progress.data.with(|p| p.as_ref().and_then(|p| p.player.clone()));
     // The season's end, counted down live.
+    let countdown_t = t.clone();
     let season_end = move || {
         season.data.with(|s| s.as_ref().filter(|s| s.no_time_limit != Some(true)).and_then(|s| s.end_date.as_deref().and_then(format::iso_millis)))
     };
@@ -691,7 +694,7 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl 
             <h2 class="pw-title">{name}</h2>
             <p class="pw-meta">
                 {move || dates().map(|d| view! { <span class="pw-dates">{d}</span> })}
-                {move || season_end().map(|end| view! { <Countdown end /> })}
+                {move || season_end().map(|end| view! { <Countdown end labels=countdown_t.clone() /> })}
                 {move || price().map(|p| view! { <span class="pw-price">{p}</span> })}
             </p>
             {move || player().map(|player| {
@@ -714,8 +717,8 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>) -> impl 
 
 /// Level, XP and the bar to the next level.
 #[component]
-fn XpBar(xp: XpSummary) -> impl IntoView {
-    let t = expect_context::<Labels>();
+fn XpBar(xp: XpSummary, labels: Labels) -> impl IntoView {
+    let t = labels;
     let locale = t.locale();
     let caption = match (xp.next_level, xp.to_next) {
         (Some(next), Some(to_next)) => t.fill(Label::XpToLevel, &[("xp", &locale.number(to_next)), ("level", &locale.number(next))]),
@@ -749,15 +752,15 @@ fn XpBar(xp: XpSummary) -> impl IntoView {
 /// "Next reward: Pearl Charm ×1 at level 4": what the player is working towards, in the compact
 /// layout (the full one shows it on the track).
 #[component]
-fn NextRewardLine(next: NextReward) -> impl IntoView {
-    let t = expect_context::<Labels>();
+fn NextRewardLine(next: NextReward, labels: Labels) -> impl IntoView {
+    let t = labels;
     let locale = t.locale();
     let NextReward { level, reward, premium } = next;
     let at = level.map(|n| t.fill(Label::AtLevel, &[("level", &locale.number(n))]));
     view! {
         <p class="pw-next-reward" part="next-reward">
             <span class="pw-next-label">{t.get(Label::NextReward)}</span>
-            <RewardItem reward />
+            {reward_item(reward, &t)}
             {premium.then(|| view! { <span class="pw-badge pw-premium-badge">{t.get(Label::Premium)}</span> })}
             {at.map(|at| view! { <span class="pw-next-level">{at}</span> })}
         </p>
@@ -784,9 +787,9 @@ fn icon(path: &'static str) -> impl IntoView {
 /// premium reward below. The node comes first in the markup, so a screen reader hears the level
 /// before its rewards; the stylesheet draws it between them.
 #[component]
-pub(super) fn LevelItem(step: LevelStep) -> impl IntoView {
+pub(super) fn LevelItem(step: LevelStep, labels: Labels) -> impl IntoView {
     let LevelStep { level, state } = step;
-    let t = expect_context::<Labels>();
+    let t = labels;
     let locale = t.locale();
     let number = level.level.map(|n| locale.number(n)).unwrap_or_else(|| "?".into());
     let inactive = level.active == Some(false);
@@ -813,18 +816,18 @@ pub(super) fn LevelItem(step: LevelStep) -> impl IntoView {
                 {level.exp_required.map(|xp| view! { <span class="pw-level-xp">{t.fill(Label::Xp, &[("xp", &locale.number(xp))])}</span> })}
                 {inactive.then(|| view! { <span class="pw-badge">{t.get(Label::Inactive)}</span> })}
             </div>
-            <RewardTile premium=false rewards=level.free_tier_rewards />
-            <RewardTile premium=true rewards=level.premium_tier_rewards />
+            {reward_tile(false, level.free_tier_rewards, &t)}
+            {reward_tile(true, level.premium_tier_rewards, &t)}
         </li>
     }
 }
 
 /// A challenge with its dates, its time left while it runs, and its rewards.
 #[component]
-pub(super) fn ChallengeItem(challenge: Challenge, state: ChallengeState) -> impl IntoView {
+pub(super) fn ChallengeItem(challenge: Challenge, state: ChallengeState, labels: Labels) -> impl IntoView {
     let completed = state == ChallengeState::Completed;
     let premium = challenge.premium == Some(true);
-    let t = expect_context::<Labels>();
+    let t = labels;
     let locale = t.locale();
     let date = |d: &Option<String>| d.as_deref().and_then(|d| locale.iso_date(d));
     let dates = date_range(date(&challenge.start_date), date(&challenge.end_date), &t, [Label::Until, Label::From]);
@@ -845,43 +848,41 @@ pub(super) fn ChallengeItem(challenge: Challenge, state: ChallengeState) -> impl
             </div>
             <p class="pw-challenge-dates">
                 {dates.map(|d| view! { <span>{d}</span> })}
-                {ends.map(|end| view! { <Countdown end /> })}
+                {ends.map(|end| view! { <Countdown end labels=t.clone() /> })}
             </p>
-            <RewardList rewards=challenge.rewards />
+            {reward_list(challenge.rewards, &t)}
         </li>
     }
 }
 
 /// One row's tile of a tier: its rewards, or an empty slot (hidden from screen readers) when the
 /// tier gives nothing on that row.
-#[component]
-fn RewardTile(premium: bool, rewards: Vec<Reward>) -> impl IntoView {
-    let t = expect_context::<Labels>();
+/// A level's free or premium rewards.
+fn reward_tile(premium: bool, rewards: Vec<Reward>, t: &Labels) -> impl IntoView {
     let (class, row) = if premium { ("pw-tile pw-premium", t.get(Label::Premium)) } else { ("pw-tile pw-free", t.get(Label::Free)) };
     let empty = rewards.is_empty();
     view! {
         <div class=class aria-hidden=empty.then_some("true")>
-            {(!empty).then(|| view! { <span class="pw-sr">{row + ": "}</span> <RewardList rewards /> })}
+            {(!empty).then(|| view! { <span class="pw-sr">{row + ": "}</span> {reward_list(rewards, t)} })}
         </div>
     }
 }
 
 /// Rewards as a list; nothing when there are none.
-#[component]
-fn RewardList(rewards: Vec<Reward>) -> impl IntoView {
+/// Rewards as a list; nothing when there are none.
+fn reward_list(rewards: Vec<Reward>, t: &Labels) -> impl IntoView {
     (!rewards.is_empty()).then(|| {
         view! {
             <ul class="pw-reward-list">
-                {rewards.into_iter().map(|reward| view! { <li><RewardItem reward /></li> }).collect_view()}
+                {rewards.into_iter().map(|reward| view! { <li>{reward_item(reward, t)}</li> }).collect_view()}
             </ul>
         }
     })
 }
 
 /// One reward: image, name, amount.
-#[component]
-fn RewardItem(reward: Reward) -> impl IntoView {
-    let t = expect_context::<Labels>();
+/// One reward: its picture, name and amount.
+fn reward_item(reward: Reward, t: &Labels) -> impl IntoView {
     let amount = reward_amount(&reward, &t.locale());
     view! {
         <span class="pw-reward" part="reward" data-reward-id=reward.id.clone()>

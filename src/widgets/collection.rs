@@ -273,21 +273,22 @@ pub fn CollectionProgress(
             {move || {
                 let locale = Locale::new(locale.get());
                 let t = Labels::new(&locale, labels.get().unwrap_or_default());
-                provide_context(t.clone());
+                let (sign_in_labels, no_collections) = (t.clone(), t.get(Label::NoCollections));
                 view! {
                     <When when=move || guest.get()>
-                        <SignIn url=sign_in_url on_sign_in />
+                        <SignIn url=sign_in_url on_sign_in labels=sign_in_labels.clone() />
                     </When>
                     <RemoteStatus
                         remote=programs.state()
                         retry=UnsyncCallback::new(move |_| load())
                         loading_label=Label::LoadingCollections
+                        labels=t.clone()
                     />
                     <When when=move || programs.has_data() && shown.with(Vec::is_empty)>
-                        <p class="pw-empty">{t.get(Label::NoCollections)}</p>
+                        <p class="pw-empty">{no_collections.clone()}</p>
                     </When>
                     <div class="pw-programs">
-                        {rows(shown)}
+                        {rows(shown, t)}
                     </div>
                 }
             }}
@@ -297,9 +298,9 @@ pub fn CollectionProgress(
 
 /// One collection challenge.
 #[component]
-pub(super) fn ProgramItem(program: Arc<Program>) -> impl IntoView {
+pub(super) fn ProgramItem(program: Arc<Program>, labels: Labels) -> impl IntoView {
     let now = js_sys::Date::now() as i64;
-    let t = expect_context::<Labels>();
+    let t = labels;
     let locale = t.locale();
     let (collected, size) = collected_of(&program);
     let fraction = completion(&program);
@@ -324,7 +325,7 @@ pub(super) fn ProgramItem(program: Arc<Program>) -> impl IntoView {
                     <h2 class="pw-title">{name}</h2>
                     <p class="pw-meta">
                         {program.status.as_ref().map(|status| view! { <span class=status_class(status)>{status_label(status, &t)}</span> })}
-                        {end_at.map(|end| view! { <Countdown end /> })}
+                        {end_at.map(|end| view! { <Countdown end labels=t.clone() /> })}
                         {window.map(|w| view! { <span class="pw-dates">{w}</span> })}
                         {program.environment.clone().filter(|e| e != "production").map(|e| view! { <span class="pw-badge pw-env">{e}</span> })}
                     </p>
@@ -351,18 +352,17 @@ pub(super) fn ProgramItem(program: Arc<Program>) -> impl IntoView {
                 </p>
             </div>
             <ul class="pw-cards">
-                {program.cards.iter().map(card_item).collect_view()}
+                {program.cards.iter().map(|card| card_item(card, &t)).collect_view()}
             </ul>
-            {program.reward.as_ref().map(reward_panel)}
+            {program.reward.as_ref().map(|reward| reward_panel(reward, &t))}
         </article>
     }
 }
 
 /// One card, owned or not. A function of the program's card, not a component that takes a copy
 /// of it: the program stays shared, and no card is copied.
-fn card_item(card: &Card) -> impl IntoView {
+fn card_item(card: &Card, t: &Labels) -> impl IntoView {
     let owned = is_owned(&card);
-    let t = expect_context::<Labels>();
     let locale = t.locale();
     // The rarity is a frame in its colour and a label in words: never colour alone.
     let rarity = card.rarity.as_ref().map(|r| match r {
@@ -381,16 +381,15 @@ fn card_item(card: &Card) -> impl IntoView {
                 // How many, as a badge on the card's corner.
                 {card.owned_quantity.filter(|q| *q > 0.0).map(|q| view! { <span class="pw-qty">" ×" {locale.number(q)}</span> })}
             </span>
-            {card.rarity.as_ref().map(|r| view! { <span class="pw-rarity">{rarity_label(r, &t)}</span> })}
+            {card.rarity.as_ref().map(|r| view! { <span class="pw-rarity">{rarity_label(r, t)}</span> })}
         </li>
     }
 }
 
 /// The collection's reward and whether it can be claimed (a function of the program's reward, like
 /// [`card_item`]).
-fn reward_panel(reward: &CollectionReward) -> impl IntoView {
-    let t = expect_context::<Labels>();
-    let (state, label) = reward_state(reward, &t.locale(), &t);
+fn reward_panel(reward: &CollectionReward, t: &Labels) -> impl IntoView {
+    let (state, label) = reward_state(reward, &t.locale(), t);
     // The value (a code, a link) is the reward itself: only shown once it is the user's.
     let value = reward.value.clone().filter(|_| state != "locked");
     // The proxy withholds values it cannot prove are the viewer's (no player token).

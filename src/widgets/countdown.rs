@@ -14,19 +14,21 @@ use crate::labels::{Label, Labels};
 ///
 /// ```no_run
 /// use leptos::prelude::*;
+/// use progress_widgets::labels::Labels;
 /// use progress_widgets::widgets::countdown::Countdown;
 /// let end = js_sys::Date::now() as i64 + 3_600_000;
-/// let _ = view! { <Countdown end /> };
+/// let _ = view! { <Countdown end labels=Labels::default() /> };
 /// ```
 #[component]
 pub fn Countdown(
     /// The end, in ms since the epoch.
     end: i64,
+    /// The widget's words and locale.
+    labels: Labels,
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let timer = StoredValue::new(None::<TimeoutHandle>);
-    let t = expect_context::<Labels>();
-    let words = StoredValue::new((t.locale(), t));
+    let words = StoredValue::new((labels.locale(), labels));
     // Each tick schedules the next at the moment the text will change.
     fn schedule(end: i64, text: RwSignal<String>, timer: StoredValue<Option<TimeoutHandle>>, words: StoredValue<(Locale, Labels)>) {
         let (parts, next) = format::countdown(end - js_sys::Date::now() as i64);

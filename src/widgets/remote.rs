@@ -231,9 +231,11 @@ pub fn RemoteStatus(
     retry: UnsyncCallback<()>,
     /// The loading line ("Loading battle pass…").
     loading_label: Label,
+    /// The widget's words.
+    labels: Labels,
 ) -> impl IntoView {
     let RemoteState { has_data, loading, error } = remote;
-    let t = expect_context::<Labels>();
+    let t = labels;
     // The words, kept where every part of the view (each a `Fn` closure) can read them.
     let words = StoredValue::new((t.clone(), [Label::CouldNotRefresh, Label::Retry, Label::Dismiss].map(|l| t.get(l))));
     let word = move |i: usize| words.with_value(|(_, texts)| texts[i].clone());

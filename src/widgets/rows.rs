@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use super::battlepass::{ChallengeItem, ChallengeState, LevelItem, LevelStep};
 use super::collection::ProgramItem;
 use super::{keyed, Key};
+use crate::labels::Labels;
 use crate::model::giftoin::Program;
 use crate::model::whalepass::Challenge;
 
@@ -42,14 +43,17 @@ pub(crate) fn keyed_rows(rows: Vec<Row>, previous: Option<&Vec<(Key, Row)>>) -> 
 }
 
 /// The rows, keyed by identity and content: a row that changes re-renders, the rest stay.
-pub(crate) fn rows(rows: Memo<Vec<(Key, Row)>>) -> impl IntoView {
+pub(crate) fn rows(rows: Memo<Vec<(Key, Row)>>, labels: Labels) -> impl IntoView {
     view! {
         <For each=move || rows.get() key=|(key, _)| key.id() let:((_, row))>
-            {match row {
-                Row::Level(step) => EitherOf3::A(view! { <LevelItem step /> }),
-                Row::Challenge(state, challenge) => EitherOf3::B(view! { <ChallengeItem challenge state /> }),
-                Row::Program(program) => EitherOf3::C(view! { <ProgramItem program /> }),
-            }}
+            {
+                let labels = labels.clone();
+                match row {
+                    Row::Level(step) => EitherOf3::A(view! { <LevelItem step labels /> }),
+                    Row::Challenge(state, challenge) => EitherOf3::B(view! { <ChallengeItem challenge state labels /> }),
+                    Row::Program(program) => EitherOf3::C(view! { <ProgramItem program labels /> }),
+                }
+            }
         </For>
     }
 }

@@ -37,8 +37,10 @@ pub fn SignIn(
     url: MaybeProp<String>,
     /// Called with the `progress-sign-in` event after the page's listeners.
     on_sign_in: Option<UnsyncCallback<CustomEvent>>,
+    /// The widget's words.
+    labels: Labels,
 ) -> impl IntoView {
-    let text = expect_context::<Labels>().get(Label::SignInToTrack);
+    let text = labels.get(Label::SignInToTrack);
     let activate = move |click: leptos::ev::MouseEvent| {
         // Run after the page's listeners, unless one of them has already replaced the widget (and
         // so disposed the callback). Freed when JavaScript lets go of it, called or not.

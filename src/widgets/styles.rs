@@ -4,6 +4,8 @@
 //! stylesheets (or a component is used from Rust without the mount API), the widget renders a
 //! `<style>` element instead.
 
+use std::cell::Cell;
+
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -11,14 +13,28 @@ use wasm_bindgen::prelude::*;
 /// spare whitespace).
 pub(crate) const STYLES: &str = include_str!(concat!(env!("OUT_DIR"), "/widgets.min.css"));
 
-/// In context when the widget's root has adopted the stylesheet: the components then render no
-/// `<style>` of their own.
-#[derive(Debug, Clone, Copy)]
-pub struct StylesAdopted;
+thread_local! {
+    /// Whether the root of the widget being built has adopted the stylesheet
+    /// ([`with_styles_adopted`]).
+    static ADOPTED: Cell<bool> = const { Cell::new(false) };
+}
 
-/// The `<style>` a widget needs unless its root adopted the stylesheet.
+/// Builds a widget's view (`build`) for a root that has, or has not, adopted the stylesheet: the
+/// widget's components then render no `<style>` of their own, or do. A widget asks once, while
+/// its view is built (synchronously, inside `build`), so a flag for that span is enough: a Leptos
+/// context for it kept a type-keyed map and its hashing code in the wasm (about 1 KB brotli, with
+/// the labels' context).
+pub(crate) fn with_styles_adopted<T>(adopted: bool, build: impl FnOnce() -> T) -> T {
+    let before = ADOPTED.replace(adopted);
+    let built = build();
+    ADOPTED.set(before);
+    built
+}
+
+/// The `<style>` a widget needs unless its root adopted the stylesheet; called while the widget's
+/// view is built.
 pub(crate) fn inline_styles() -> Option<impl IntoView> {
-    use_context::<StylesAdopted>().is_none().then(|| view! { <style>{STYLES}</style> })
+    (!ADOPTED.get()).then(|| view! { <style>{STYLES}</style> })
 }
 
 // JavaScript (`js/browser.js`), not web-sys calls from Rust: a constructable stylesheet and a
