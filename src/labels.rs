@@ -178,10 +178,15 @@ impl LabelOverrides {
 /// assert_eq!(Labels::new(&Locale(Some("ja".into())), LabelOverrides::default()).get(Label::Levels), "Levels");
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Labels {
+pub struct Labels(Arc<Words>);
+
+/// What [`Labels`] shares between its copies: one pointer to copy and drop, which every view
+/// that keeps the labels does.
+#[derive(Debug, Default, PartialEq)]
+struct Words {
     table: usize,
     locale: Option<String>,
-    overrides: Arc<LabelOverrides>,
+    overrides: LabelOverrides,
 }
 
 impl Labels {
@@ -193,7 +198,7 @@ impl Labels {
             Some("de") => 2,
             _ => 0,
         };
-        Labels { table, locale: locale.0.clone(), overrides: Arc::new(overrides) }
+        Labels(Arc::new(Words { table, locale: locale.0.clone(), overrides }))
     }
 
     /// The locale these labels were made for: the widgets' components take both from this one
@@ -206,7 +211,7 @@ impl Labels {
     /// assert_eq!(Labels::new(&locale, Default::default()).locale(), locale);
     /// ```
     pub fn locale(&self) -> crate::format::Locale {
-        crate::format::Locale(self.locale.clone())
+        crate::format::Locale(self.0.locale.clone())
     }
 
     /// The text of `label`.
@@ -215,7 +220,7 @@ impl Labels {
     }
 
     fn text(&self, label: Label) -> &str {
-        self.overrides.get(label).unwrap_or(TABLE[self.table][label as usize])
+        self.0.overrides.get(label).unwrap_or(TABLE[self.0.table][label as usize])
     }
 
     /// The text of `label` with each `{name}` replaced by its value (a name without a value is
@@ -259,7 +264,7 @@ impl Labels {
     /// ```
     pub fn plural(&self, count: f64, one: Label, other: Label) -> Label {
         #[cfg(target_arch = "wasm32")]
-        if let Some(tag) = &self.locale {
+        if let Some(tag) = &self.0.locale {
             return if crate::format::intl::plural_is_one(tag, count) { one } else { other };
         }
         if count == 1.0 {
