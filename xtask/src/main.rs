@@ -5,6 +5,8 @@
 //! - `test`: install what is missing and run every test (native, proxy, browser, end to end).
 //! - `build`: write the release package to `pkg/`.
 //! - `size`: print the package's size over the wire (raw, gzip, brotli).
+//! - `size-by-name PATTERN...`: what the wasm's functions whose names match each pattern weigh
+//!   (raw and marginal brotli), and the largest functions, from a build with names kept.
 //! - `bench [--against DIR]`: the package's size, then first data paint of each widget against a
 //!   plain JavaScript render of the same answer, in headless Chromium (desktop and a throttled
 //!   phone, cold and warm); with `--against`, also an earlier package's, in the same runs.
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Some("test") => tasks::test(),
         Some("build") => tasks::build().map(|_| ()),
         Some("size") => tasks::size(),
+        Some("size-by-name") => tasks::size_by_name(&args[1..]),
         Some("bench-proxy") => bench::bench_proxy(replicas),
         Some("bench") => tasks::bench(args.iter().position(|a| a == "--against").map(|i| args.get(i + 1).map_or("", String::as_str))),
         Some("bench-render") => tasks::bench_render(),
@@ -52,7 +55,7 @@ fn main() -> ExitCode {
             docs::docs(args.iter().any(|a| a == "--serve"), proxy_url)
         }
         _ => {
-            eprintln!("usage: cargo xtask <demo [--replicas N] | test | build | size | bench [--against DIR] | bench-proxy [--replicas N] | bench-render | bench-code | docs [--serve] [--proxy-url URL]>");
+            eprintln!("usage: cargo xtask <demo [--replicas N] | test | build | size | size-by-name PATTERN... | bench [--against DIR] | bench-proxy [--replicas N] | bench-render | bench-code | docs [--serve] [--proxy-url URL]>");
             return ExitCode::from(2);
         }
     };

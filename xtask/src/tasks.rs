@@ -15,6 +15,12 @@ const PKG_ENTRY: &str = "pkg/progress-widgets.js";
 /// `cargo xtask build`: the release package in `pkg/` (wasm-pack, `--target web`, the size-tuned
 /// `wasm-release` profile and [`setup::size_flags`]), then wasm-opt.
 pub fn build() -> Result<PathBuf> {
+    build_keeping_names(false)
+}
+
+/// [`build`], with the wasm's function names kept when `names` (for [`size_by_name`]): the code
+/// is the same, byte for byte, plus a `name` section.
+fn build_keeping_names(names: bool) -> Result<PathBuf> {
     setup::wasm_tools()?;
     setup::npm_packages()?;
     let started = Instant::now();
@@ -41,6 +47,7 @@ pub fn build() -> Result<PathBuf> {
             // the first paint is that much less compiling (`cargo xtask bench`, phone cold:
             // instantiated → painted 244 → 234 ms, battle pass; 194 → 187, collections).
             .args(["-ocimfs=20", "-aimfs=6", "-Oz", "-Oz"])
+            .args(names.then_some("-g"))
             .args(setup::WASM_FEATURES)
             // Functions sorted by name sit next to their look-alikes (the copies of one generic
             // function), which brotli then finds within its window: −1.1 KB brotli.
@@ -188,6 +195,18 @@ pub fn size() -> Result {
     "#;
     let status = Command::new("node").arg("-e").arg(script).args(&files).status().map_err(|e| format!("cannot run node: {e}"))?;
     if status.success() { Ok(()) } else { Err("measuring sizes with node failed".into()) }
+}
+
+/// `cargo xtask size-by-name PATTERN...`: builds the package with the wasm's function names kept
+/// (kept in `target/package/named.wasm`), builds it again as shipped (so `pkg/` is the real
+/// package), and prints what the functions whose names match each pattern weigh, marginal brotli
+/// included, and the largest functions (`bench/wasm-by-name.mjs`).
+pub fn size_by_name(patterns: &[String]) -> Result {
+    build_keeping_names(true)?;
+    let named = setup::package_target_dir().join("named.wasm");
+    std::fs::copy(root().join(PKG_WASM), &named).map_err(|e| format!("cannot keep {}: {e}", named.display()))?;
+    build()?;
+    run(Command::new("node").arg(root().join("bench/wasm-by-name.mjs")).arg(&named).args(patterns))
 }
 
 /// A child process that is killed when dropped, so no server outlives a failed task.
