@@ -5,6 +5,7 @@
 //! functions (tested natively), then the components that render them.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
@@ -519,7 +520,7 @@ pub fn BattlepassProgress(
             }
             false => season.data.with(|s| s.as_ref().map(|s| season_track(&s.levels)).unwrap_or_default()),
         };
-        keyed_rows(steps.into_iter().map(Row::Level).collect(), previous)
+        keyed_rows(steps.into_iter().map(|step| Row::Level(Arc::new(step))).collect(), previous)
     });
     // Each challenge with its state now; every group below keys its own list from this.
     // Keyed like the groups' lists, though only they key by it: a memo of the same type as
@@ -527,7 +528,7 @@ pub fn BattlepassProgress(
     let challenges = Memo::new(move |previous| {
         let now = js_sys::Date::now() as i64;
         let mut rows = Vec::new();
-        bp(&mut |bp| rows = bp.challenges.iter().map(|c| Row::Challenge(challenge_state(c, now, format::iso_millis), c.clone())).collect());
+        bp(&mut |bp| rows = bp.challenges.iter().map(|c| Row::Challenge(challenge_state(c, now, format::iso_millis), Arc::new(c.clone()))).collect());
         keyed_rows(rows, previous)
     });
     let is_empty = move || progress.has_data() && track.with(Vec::is_empty) && challenges.with(Vec::is_empty);
@@ -537,7 +538,7 @@ pub fn BattlepassProgress(
     // touches only the nodes whose text changed.
     let next = move || {
         (compact() && progress.has_data()).then(|| track.with(|t| next_reward(t.iter().filter_map(|(_, row)| match row {
-            Row::Level(step) => Some(step),
+            Row::Level(step) => Some(&**step),
             _ => None,
         })))).flatten()
     };
@@ -760,7 +761,7 @@ fn NextRewardLine(next: NextReward, labels: Labels) -> impl IntoView {
     view! {
         <p class="pw-next-reward" part="next-reward">
             <span class="pw-next-label">{t.get(Label::NextReward)}</span>
-            {reward_item(reward, &t)}
+            {reward_item(&reward, &t)}
             {premium.then(|| view! { <span class="pw-badge pw-premium-badge">{t.get(Label::Premium)}</span> })}
             {at.map(|at| view! { <span class="pw-next-level">{at}</span> })}
         </p>
@@ -787,8 +788,9 @@ fn icon(path: &'static str) -> impl IntoView {
 /// premium reward below. The node comes first in the markup, so a screen reader hears the level
 /// before its rewards; the stylesheet draws it between them.
 #[component]
-pub(super) fn LevelItem(step: LevelStep, labels: Labels) -> impl IntoView {
-    let LevelStep { level, state } = step;
+pub(super) fn LevelItem(step: Arc<LevelStep>, labels: Labels) -> impl IntoView {
+    let LevelStep { level, state } = &*step;
+    let state = *state;
     let t = labels;
     let locale = t.locale();
     let number = level.level.map(|n| locale.number(n)).unwrap_or_else(|| "?".into());
@@ -808,7 +810,7 @@ pub(super) fn LevelItem(step: LevelStep, labels: Labels) -> impl IntoView {
             class="pw-level pw-".to_owned() + state.name()
             class:pw-inactive=inactive
             part="level ".to_owned() + state.name()
-            data-level-id=level.id
+            data-level-id=level.id.clone()
         >
             <div class="pw-node">
                 <span class="pw-level-number"><span class="pw-sr">{before.to_owned()}</span>{number}<span class="pw-sr">{after.to_owned()}</span></span>
@@ -816,15 +818,15 @@ pub(super) fn LevelItem(step: LevelStep, labels: Labels) -> impl IntoView {
                 {level.exp_required.map(|xp| view! { <span class="pw-level-xp">{t.fill(Label::Xp, &[("xp", &locale.number(xp))])}</span> })}
                 {inactive.then(|| view! { <span class="pw-badge">{t.get(Label::Inactive)}</span> })}
             </div>
-            {reward_tile(false, level.free_tier_rewards, &t)}
-            {reward_tile(true, level.premium_tier_rewards, &t)}
+            {reward_tile(false, &level.free_tier_rewards, &t)}
+            {reward_tile(true, &level.premium_tier_rewards, &t)}
         </li>
     }
 }
 
 /// A challenge with its dates, its time left while it runs, and its rewards.
 #[component]
-pub(super) fn ChallengeItem(challenge: Challenge, state: ChallengeState, labels: Labels) -> impl IntoView {
+pub(super) fn ChallengeItem(challenge: Arc<Challenge>, state: ChallengeState, labels: Labels) -> impl IntoView {
     let completed = state == ChallengeState::Completed;
     let premium = challenge.premium == Some(true);
     let t = labels;
@@ -841,7 +843,7 @@ pub(super) fn ChallengeItem(challenge: Challenge, state: ChallengeState, labels:
                     ChallengeState::Upcoming => icon::LOCK,
                     ChallengeState::Ended => icon::ENDED,
                 })}
-                <span class="pw-challenge-name">{challenge.name.unwrap_or_else(|| t.get(Label::Challenge))}</span>
+                <span class="pw-challenge-name">{challenge.name.clone().unwrap_or_else(|| t.get(Label::Challenge))}</span>
                 {premium.then(|| view! { <span class="pw-badge pw-premium-badge">{t.get(Label::Premium)}</span> })}
                 {(challenge.active == Some(false)).then(|| view! { <span class="pw-badge">{t.get(Label::Inactive)}</span> })}
                 <span class="pw-sr">{t.get(if completed { Label::Completed } else { Label::NotCompleted })}</span>
@@ -850,7 +852,7 @@ pub(super) fn ChallengeItem(challenge: Challenge, state: ChallengeState, labels:
                 {dates.map(|d| view! { <span>{d}</span> })}
                 {ends.map(|end| view! { <Countdown end labels=t.clone() /> })}
             </p>
-            {reward_list(challenge.rewards, &t)}
+            {reward_list(&challenge.rewards, &t)}
         </li>
     }
 }
@@ -858,7 +860,7 @@ pub(super) fn ChallengeItem(challenge: Challenge, state: ChallengeState, labels:
 /// One row's tile of a tier: its rewards, or an empty slot (hidden from screen readers) when the
 /// tier gives nothing on that row.
 /// A level's free or premium rewards.
-fn reward_tile(premium: bool, rewards: Vec<Reward>, t: &Labels) -> impl IntoView {
+fn reward_tile(premium: bool, rewards: &[Reward], t: &Labels) -> impl IntoView {
     let (class, row) = if premium { ("pw-tile pw-premium", t.get(Label::Premium)) } else { ("pw-tile pw-free", t.get(Label::Free)) };
     let empty = rewards.is_empty();
     view! {
@@ -870,11 +872,11 @@ fn reward_tile(premium: bool, rewards: Vec<Reward>, t: &Labels) -> impl IntoView
 
 /// Rewards as a list; nothing when there are none.
 /// Rewards as a list; nothing when there are none.
-fn reward_list(rewards: Vec<Reward>, t: &Labels) -> impl IntoView {
+fn reward_list(rewards: &[Reward], t: &Labels) -> impl IntoView {
     (!rewards.is_empty()).then(|| {
         view! {
             <ul class="pw-reward-list">
-                {rewards.into_iter().map(|reward| view! { <li>{reward_item(reward, t)}</li> }).collect_view()}
+                {rewards.iter().map(|reward| view! { <li>{reward_item(reward, t)}</li> }).collect_view()}
             </ul>
         }
     })
@@ -882,14 +884,14 @@ fn reward_list(rewards: Vec<Reward>, t: &Labels) -> impl IntoView {
 
 /// One reward: image, name, amount.
 /// One reward: its picture, name and amount.
-fn reward_item(reward: Reward, t: &Labels) -> impl IntoView {
-    let amount = reward_amount(&reward, &t.locale());
+fn reward_item(reward: &Reward, t: &Labels) -> impl IntoView {
+    let amount = reward_amount(reward, &t.locale());
     view! {
         <span class="pw-reward" part="reward" data-reward-id=reward.id.clone()>
             {reward.media_url.as_deref().and_then(image_src).map(|src| view! {
                 <img class="pw-reward-img" src=src alt="" loading="lazy" decoding="async" />
             })}
-            <span class="pw-reward-name">{reward.name.unwrap_or_else(|| t.get(Label::Reward))}</span>
+            <span class="pw-reward-name">{reward.name.clone().unwrap_or_else(|| t.get(Label::Reward))}</span>
             {amount.map(|a| view! { <span class="pw-reward-amount">{a}</span> })}
         </span>
     }

@@ -18,9 +18,9 @@ use crate::model::whalepass::Challenge;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Row {
     /// A tier of the level track.
-    Level(LevelStep),
+    Level(Arc<LevelStep>),
     /// A challenge, in its state's group.
-    Challenge(ChallengeState, Challenge),
+    Challenge(ChallengeState, Arc<Challenge>),
     /// A collection challenge (shared with the answer it came in).
     Program(Arc<Program>),
 }
