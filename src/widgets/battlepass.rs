@@ -578,7 +578,7 @@ pub fn BattlepassProgress(
                 ]
                 .map(|l| t.get(l));
                 // Every part that renders again on its own keeps its own copy of the words.
-                let [status_t, sign_in_t, xp_t, next_t, track_t, groups_t] = [(); 6].map(|_| t.clone());
+                let (status_t, sign_in_t, xp_t, next_t, track_t, groups_t) = (t.clone(), t.clone(), t.clone(), t.clone(), t.clone(), t.clone());
                 view! {
                     <Header progress season labels=t />
                     <p class="pw-sr" role="status">{move || announcement.get().unwrap_or_default()}</p>
@@ -668,20 +668,20 @@ fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(Key, Row)>>, labe
 /// The season name and dates, and who the progress belongs to.
 #[component]
 fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>, labels: Labels) -> impl IntoView {
+    // Each closure keeps only the words (one pointer), and asks them for the locale when it runs.
     let t = labels;
-    let locale = t.locale();
     let name = {
         let t = t.clone();
         move || season.data.with(|s| s.as_ref().and_then(|s| s.name.clone())).unwrap_or_else(|| t.get(Label::BattlePass))
     };
     let dates = {
-        let (locale, t) = (locale.clone(), t.clone());
-        move || season.data.with(|s| s.as_ref().and_then(|s| season_dates(s, &locale, &t)))
+        let t = t.clone();
+        move || season.data.with(|s| s.as_ref().and_then(|s| season_dates(s, &t.locale(), &t)))
     };
     let price = {
-        let (locale, t) = (locale.clone(), t.clone());
+        let t = t.clone();
         move || {
-            season.data.with(|s| s.as_ref().and_then(|s| s.premium_price)).map(|p| t.fill(Label::PremiumPrice, &[("price", &locale.number(p))]))
+            season.data.with(|s| s.as_ref().and_then(|s| s.premium_price)).map(|p| t.fill(Label::PremiumPrice, &[("price", &t.locale().number(p))]))
         }
     };
     let player = move || progress.data.with(|p| p.as_ref().and_then(|p| p.player.clone()));
@@ -700,6 +700,7 @@ fn Header(progress: Remote<PlayerProgress>, season: Remote<Battlepass>, labels: 
             </p>
             {move || player().map(|player| {
                 let connected = player.account_connected == Some(true);
+                let locale = t.locale();
                 let dated = |label, at: Option<String>| at.and_then(|at| locale.iso_date(&at)).map(|at| t.fill(label, &[("date", &at)]));
                 view! {
                     <p class="pw-player">

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::format::{self, Locale};
+use crate::format;
 use crate::labels::{Label, Labels};
 
 /// The time left until `end` (ms since the epoch): "6d 23h left", "42m left", "12s left",
@@ -28,13 +28,13 @@ pub fn Countdown(
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let timer = StoredValue::new(None::<TimeoutHandle>);
-    let words = StoredValue::new((labels.locale(), labels));
+    let words = StoredValue::new(labels);
     // Each tick schedules the next at the moment the text will change.
-    fn schedule(end: i64, text: RwSignal<String>, timer: StoredValue<Option<TimeoutHandle>>, words: StoredValue<(Locale, Labels)>) {
+    fn schedule(end: i64, text: RwSignal<String>, timer: StoredValue<Option<TimeoutHandle>>, words: StoredValue<Labels>) {
         let (parts, next) = format::countdown(end - js_sys::Date::now() as i64);
-        let now_text = words.with_value(|(locale, labels)| match parts.is_empty() {
+        let now_text = words.with_value(|labels| match parts.is_empty() {
             true => labels.get(Label::Ended),
-            false => labels.fill(Label::TimeLeft, &[("time", &locale.span(&parts))]),
+            false => labels.fill(Label::TimeLeft, &[("time", &labels.locale().span(&parts))]),
         });
         text.try_set(now_text);
         if let Some(next) = next {
