@@ -132,7 +132,10 @@ impl Locale {
     pub fn span(&self, parts: &[(i64, usize)]) -> String {
         #[cfg(target_arch = "wasm32")]
         if let Some(tag) = &self.0 {
-            let pairs: Vec<f64> = parts.iter().flat_map(|&(amount, unit)| [amount as f64, unit as f64]).collect();
+            let mut pairs = Vec::with_capacity(parts.len() * 2);
+            for &(amount, unit) in parts {
+                pairs.extend([amount as f64, unit as f64]);
+            }
             if let Some(text) = intl::span(tag, &pairs) {
                 return text;
             }
@@ -340,8 +343,14 @@ pub fn countdown(left_ms: i64) -> (Vec<(i64, usize)>, Option<i64>) {
         ([seconds / 60, seconds % 60, 0], 2, 1000)
     };
     // The largest unit that is not zero, and the one after it unless that is zero.
+    // Loops, not an iterator chain: each adapter of a chain is code of its own in the wasm.
     let start = amounts.iter().position(|a| *a > 0).unwrap_or(1);
-    let parts = amounts.iter().enumerate().skip(start).take(2).filter(|(_, a)| **a > 0).map(|(i, a)| (*a, first + i)).collect();
+    let mut parts = Vec::new();
+    for i in start..amounts.len().min(start + 2) {
+        if amounts[i] > 0 {
+            parts.push((amounts[i], first + i));
+        }
+    }
     let next = match left_ms % tick {
         0 => tick,
         rest => rest,
