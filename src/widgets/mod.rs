@@ -68,49 +68,69 @@ impl Key {
 /// assert_eq!(second[1].0, first[1].0);
 /// ```
 pub fn keyed<T: PartialEq>(items: Vec<T>, id: impl Fn(&T) -> Option<String>, previous: Option<&Vec<(Key, T)>>) -> Vec<(Key, T)> {
-    let identities = identities(items.iter().map(id).collect());
+    // Loops rather than iterator chains throughout: each adapter of a chain is code of its own in
+    // the wasm, per item type.
+    let mut ids = Vec::with_capacity(items.len());
+    for item in &items {
+        ids.push(id(item));
+    }
+    let identities = identities(ids);
     let empty = Vec::new();
     let previous = previous.unwrap_or(&empty);
-    let old: Vec<&Key> = previous.iter().map(|(key, _)| key).collect();
+    let mut old = Vec::with_capacity(previous.len());
+    for (key, _) in previous {
+        old.push(key);
+    }
     // Only this comparison depends on `T`: the rest is shared by every list (one copy in the wasm).
-    let versions = versions(&identities, &old, &|new, old| items[new] == previous[old].1);
-    identities.into_iter().zip(versions).map(|(identity, (version, serial))| Key { identity, version, serial }).zip(items).collect()
+    let mut keys = versioned(identities, &old, &|new, old| items[new] == previous[old].1).into_iter();
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push((keys.next().expect("a key per item"), item));
+    }
+    out
 }
 
 fn identities(ids: Vec<Option<String>>) -> Vec<Identity> {
     // Sorted positions, so repeated ids sit side by side (sorting, not a hash map: no hasher in
     // the wasm for this, and 10,000 levels sort in well under a millisecond).
-    let mut order: Vec<usize> = (0..ids.len()).filter(|&i| ids[i].is_some()).collect();
+    let mut order = Vec::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        if id.is_some() {
+            order.push(i);
+        }
+    }
     sort_positions(&mut order, &|a, b| ids[a].cmp(&ids[b]));
     let mut unique = vec![false; ids.len()];
     for (k, &i) in order.iter().enumerate() {
         let same = |j: Option<&usize>| j.is_some_and(|&j| ids[j] == ids[i]);
         unique[i] = !same(k.checked_sub(1).and_then(|p| order.get(p))) && !same(order.get(k + 1));
     }
-    ids.into_iter()
-        .zip(unique)
-        .enumerate()
-        .map(|(i, (id, unique))| match id {
-            Some(id) if unique => Identity::Id(id),
+    let mut identities = Vec::with_capacity(ids.len());
+    for (i, id) in ids.into_iter().enumerate() {
+        identities.push(match id {
+            Some(id) if unique[i] => Identity::Id(id),
             _ => Identity::Position(i),
-        })
-        .collect()
+        });
+    }
+    identities
 }
 
-/// Each new item's version and serial number: the old version if the item with its identity is
+/// Each new item's key: its identity, with the old version if the item with that identity is
 /// unchanged, the next one if it changed, 0 if it is new; the old serial, or a number no old item
 /// has for a new identity. `same(new, old)` compares items by index.
-fn versions(identities: &[Identity], previous: &[&Key], same: &dyn Fn(usize, usize) -> bool) -> Vec<(u32, u32)> {
+fn versioned(identities: Vec<Identity>, previous: &[&Key], same: &dyn Fn(usize, usize) -> bool) -> Vec<Key> {
     // The old identities sorted, searched by binary search (identities are unique in a list).
     let mut before: Vec<usize> = (0..previous.len()).collect();
     sort_positions(&mut before, &|a, b| previous[a].identity.cmp(&previous[b].identity));
     // New identities count on from the highest serial in use (4 billion new items in one widget's
     // life before a number could come round again).
-    let mut next = previous.iter().map(|key| key.serial).max().unwrap_or(0);
-    identities
-        .iter()
-        .enumerate()
-        .map(|(new, identity)| match before.binary_search_by(|&old| previous[old].identity.cmp(identity)) {
+    let mut next = 0;
+    for key in previous {
+        next = next.max(key.serial);
+    }
+    let mut keys = Vec::with_capacity(identities.len());
+    for (new, identity) in identities.into_iter().enumerate() {
+        let (version, serial) = match before.binary_search_by(|&old| previous[old].identity.cmp(&identity)) {
             Ok(at) => {
                 let old = previous[before[at]];
                 (if same(new, before[at]) { old.version } else { old.version.wrapping_add(1) }, old.serial)
@@ -119,8 +139,10 @@ fn versions(identities: &[Identity], previous: &[&Key], same: &dyn Fn(usize, usi
                 next = next.wrapping_add(1);
                 (0, next)
             }
-        })
-        .collect()
+        };
+        keys.push(Key { identity, version, serial });
+    }
+    keys
 }
 
 /// Sorts positions by `compare`, ties in position order (so the sort is stable). Every list the
