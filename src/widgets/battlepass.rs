@@ -117,21 +117,21 @@ pub struct XpSummary {
 pub fn level_track(progress: &Progress) -> Vec<LevelStep> {
     let reached = reached_level(progress);
     let mut current_assigned = false;
-    sorted(&progress.levels)
-        .into_iter()
-        .map(|level| {
-            let completed = level.completed.unwrap_or_else(|| level.level.is_some_and(|n| n <= reached));
-            let state = if completed {
-                LevelState::Completed
-            } else if !current_assigned {
-                current_assigned = true;
-                LevelState::Current
-            } else {
-                LevelState::Locked
-            };
-            LevelStep { level, state }
-        })
-        .collect()
+    // Loops, not iterator chains, here and below: each adapter is code of its own in the wasm.
+    let mut steps = Vec::with_capacity(progress.levels.len());
+    for level in sorted(&progress.levels) {
+        let completed = level.completed.unwrap_or_else(|| level.level.is_some_and(|n| n <= reached));
+        let state = if completed {
+            LevelState::Completed
+        } else if !current_assigned {
+            current_assigned = true;
+            LevelState::Current
+        } else {
+            LevelState::Locked
+        };
+        steps.push(LevelStep { level, state });
+    }
+    steps
 }
 
 /// A season's tiers as everyone sees them (the guest view): sorted like [`level_track`], with no
@@ -146,14 +146,22 @@ pub fn level_track(progress: &Progress) -> Vec<LevelStep> {
 ///            [(Some(1.0), LevelState::Preview), (Some(2.0), LevelState::Preview)]);
 /// ```
 pub fn season_track(levels: &[Level]) -> Vec<LevelStep> {
-    sorted(levels).into_iter().map(|level| LevelStep { level, state: LevelState::Preview }).collect()
+    let mut steps = Vec::with_capacity(levels.len());
+    for level in sorted(levels) {
+        steps.push(LevelStep { level, state: LevelState::Preview });
+    }
+    steps
 }
 
 fn sorted(levels: &[Level]) -> Vec<Level> {
     let key = |l: &Level| (l.level.is_none(), l.level.unwrap_or(0.0), l.exp_required.unwrap_or(0.0));
     let mut order: Vec<usize> = (0..levels.len()).collect();
     sort_positions(&mut order, &|a, b| key(&levels[a]).partial_cmp(&key(&levels[b])).unwrap_or(std::cmp::Ordering::Equal));
-    order.into_iter().map(|i| levels[i].clone()).collect()
+    let mut out = Vec::with_capacity(order.len());
+    for i in order {
+        out.push(levels[i].clone());
+    }
+    out
 }
 
 /// The highest level reached: `lastCompletedLevel`, else the highest level marked completed.
@@ -520,7 +528,11 @@ pub fn BattlepassProgress(
             }
             false => season.data.with(|s| s.as_ref().map(|s| season_track(&s.levels)).unwrap_or_default()),
         };
-        keyed_rows(steps.into_iter().map(|step| Row::Level(Arc::new(step))).collect(), previous)
+        let mut rows = Vec::with_capacity(steps.len());
+        for step in steps {
+            rows.push(Row::Level(Arc::new(step)));
+        }
+        keyed_rows(rows, previous)
     });
     // Each challenge with its state now; every group below keys its own list from this.
     // Keyed like the groups' lists, though only they key by it: a memo of the same type as
@@ -528,7 +540,11 @@ pub fn BattlepassProgress(
     let challenges = Memo::new(move |previous| {
         let now = js_sys::Date::now() as i64;
         let mut rows = Vec::new();
-        bp(&mut |bp| rows = bp.challenges.iter().map(|c| Row::Challenge(challenge_state(c, now, format::iso_millis), Arc::new(c.clone()))).collect());
+        bp(&mut |bp| {
+            for c in &bp.challenges {
+                rows.push(Row::Challenge(challenge_state(c, now, format::iso_millis), Arc::new(c.clone())));
+            }
+        });
         keyed_rows(rows, previous)
     });
     let is_empty = move || progress.has_data() && track.with(Vec::is_empty) && challenges.with(Vec::is_empty);
@@ -652,7 +668,14 @@ fn read_progress(progress: Remote<PlayerProgress>, read: &mut dyn FnMut(&Progres
 fn ChallengeGroup(state: ChallengeState, challenges: Memo<Vec<(Key, Row)>>, labels: Labels) -> impl IntoView {
     let title = labels.get(state.title());
     let items = Memo::new(move |previous| {
-        let mine = challenges.with(|all| all.iter().filter(|(_, row)| matches!(row, Row::Challenge(s, _) if *s == state)).map(|(_, row)| row.clone()).collect());
+        let mut mine = Vec::new();
+        challenges.with(|all| {
+            for (_, row) in all {
+                if matches!(row, Row::Challenge(s, _) if *s == state) {
+                    mine.push(row.clone());
+                }
+            }
+        });
         keyed_rows(mine, previous)
     });
     view! {

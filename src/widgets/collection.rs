@@ -262,8 +262,15 @@ pub fn CollectionProgress(
         let now = js_sys::Date::now() as i64;
         // A program asked for by id is shown whatever its display window says.
         let single = single();
-        let list = programs.data.with(|list| list.iter().flatten().filter(|p| single || is_visible(p, now)).cloned().map(Row::Program).collect());
-        keyed_rows(list, previous)
+        let mut rows = Vec::new();
+        programs.data.with(|list| {
+            for program in list.iter().flatten() {
+                if single || is_visible(program, now) {
+                    rows.push(Row::Program(program.clone()));
+                }
+            }
+        });
+        keyed_rows(rows, previous)
     });
 
     view! {
