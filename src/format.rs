@@ -312,8 +312,13 @@ pub fn int(value: i64, width: usize) -> String {
     if value < 0 {
         digits.push('-');
     }
-    // Chars, not bytes checked by `String::from_utf8`: its UTF-8 validator is 0.7 KB of wasm.
-    digits.into_iter().rev().collect()
+    // Chars, not bytes checked by `String::from_utf8`: its UTF-8 validator is 0.7 KB of wasm. A
+    // loop, not `rev().collect()`: iterator adapters are code of their own.
+    let mut text = String::with_capacity(digits.len());
+    for &digit in digits.iter().rev() {
+        text.push(digit);
+    }
+    text
 }
 
 /// The units of a time left, largest first, as `Intl.DurationFormat` names them.
@@ -364,7 +369,14 @@ pub fn countdown(left_ms: i64) -> (Vec<(i64, usize)>, Option<i64>) {
 /// assert_eq!(progress_widgets::format::span_text(&[(1, 0), (2, 1)]), "1d 2h");
 /// ```
 pub fn span_text(parts: &[(i64, usize)]) -> String {
-    join(parts.iter().map(|(amount, unit)| int(*amount, 1) + ["d", "h", "m", "s"][*unit]), " ")
+    let mut text = String::new();
+    for &(amount, unit) in parts {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text += &(int(amount, 1) + ["d", "h", "m", "s"][unit]);
+    }
+    text
 }
 
 /// The parts with `separator` between them: `[a, b].join(sep)` without collecting first, and

@@ -58,7 +58,13 @@ pub fn message_in(doc: &Json) -> Option<String> {
     let text = |v: Json| match v.kind() {
         Kind::String => v.text().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         Kind::Array => {
-            let parts = crate::format::join(v.items().iter().filter_map(JsonDoc::text), "; ");
+            let mut parts = String::new();
+            for text in v.items().iter().filter_map(JsonDoc::text) {
+                if !parts.is_empty() {
+                    parts.push_str("; ");
+                }
+                parts.push_str(&text);
+            }
             (!parts.is_empty()).then_some(parts)
         }
         _ => None,

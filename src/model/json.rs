@@ -124,7 +124,15 @@ impl JsonDoc for wasm_bindgen::JsValue {
 
     fn items(&self) -> Vec<Self> {
         match self.kind() {
-            Kind::Array => wasm_bindgen::JsCast::unchecked_ref::<js_sys::Array>(self).iter().collect(),
+            Kind::Array => {
+                // By index, not `iter().collect()`: one loop instead of js-sys's iterator adapters.
+                let array = wasm_bindgen::JsCast::unchecked_ref::<js_sys::Array>(self);
+                let mut items = Vec::with_capacity(array.length() as usize);
+                for i in 0..array.length() {
+                    items.push(array.get(i));
+                }
+                items
+            }
             _ => Vec::new(),
         }
     }

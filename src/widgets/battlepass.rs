@@ -898,9 +898,13 @@ fn reward_tile(premium: bool, rewards: &[Reward], t: &Labels) -> impl IntoView {
 /// Rewards as a list; nothing when there are none.
 fn reward_list(rewards: &[Reward], t: &Labels) -> impl IntoView {
     (!rewards.is_empty()).then(|| {
+        let mut items = Vec::with_capacity(rewards.len());
+        for reward in rewards {
+            items.push(view! { <li>{reward_item(reward, t)}</li> });
+        }
         view! {
             <ul class="pw-reward-list">
-                {rewards.iter().map(|reward| view! { <li>{reward_item(reward, t)}</li> }).collect_view()}
+                {items}
             </ul>
         }
     })

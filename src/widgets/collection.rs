@@ -238,7 +238,13 @@ pub fn CollectionProgress(
                 programs.request(client, route, |doc| Program::from_doc(doc).map(|program| vec![Arc::new(program)]));
             }
             None => programs.request(client, ProxyRoute::GiftoinCollections { platform, platform_user_id: user }, |doc| {
-                Program::list_from_doc(doc).map(|list| list.into_iter().map(Arc::new).collect())
+                Program::list_from_doc(doc).map(|list| {
+                    let mut shared = Vec::with_capacity(list.len());
+                    for program in list {
+                        shared.push(Arc::new(program));
+                    }
+                    shared
+                })
             }),
         }
     };
@@ -322,6 +328,10 @@ pub(super) fn ProgramItem(program: Arc<Program>, labels: Labels) -> impl IntoVie
     let (collected_text, size_text) = (locale.number(collected), locale.number(size));
     let counts = [("n", collected_text.as_str()), ("size", size_text.as_str())];
     let bar_value = t.fill(t.plural(size, Label::CardsOfOne, Label::CardsOfOther), &counts);
+    let mut cards = Vec::with_capacity(program.cards.len());
+    for card in &program.cards {
+        cards.push(card_item(card, &t));
+    }
     view! {
         <article class="pw-program" part="program" data-program-id=program.id.clone()>
             <header class="pw-program-head">
@@ -359,7 +369,7 @@ pub(super) fn ProgramItem(program: Arc<Program>, labels: Labels) -> impl IntoVie
                 </p>
             </div>
             <ul class="pw-cards">
-                {program.cards.iter().map(|card| card_item(card, &t)).collect_view()}
+                {cards}
             </ul>
             {program.reward.as_ref().map(|reward| reward_panel(reward, &t))}
         </article>
