@@ -134,7 +134,8 @@ impl Locale {
         if let Some(tag) = &self.0 {
             let mut pairs = Vec::with_capacity(parts.len() * 2);
             for &(amount, unit) in parts {
-                pairs.extend([amount as f64, unit as f64]);
+                pairs.push(amount as f64);
+                pairs.push(unit as f64);
             }
             if let Some(text) = intl::span(tag, &pairs) {
                 return text;

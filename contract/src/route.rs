@@ -183,7 +183,9 @@ impl ProxyRoute {
         match self {
             ProxyRoute::WhalepassProgress { player_id, game_id, battlepass_id } => {
                 let mut params = vec![("playerId", player_id.as_str()), ("gameId", game_id.as_str())];
-                params.extend(battlepass_id.as_deref().map(|id| ("battlepassId", id)));
+                if let Some(id) = battlepass_id {
+                    params.push(("battlepassId", id));
+                }
                 params
             }
             ProxyRoute::WhalepassBattlepass { battlepass_id, .. } => vec![("battlepassId", battlepass_id)],
@@ -247,7 +249,9 @@ impl ProxyRoute {
     /// ```
     pub fn query(&self) -> Vec<(&'static str, &str)> {
         let mut query = self.upstream_query();
-        query.extend(self.selected_battlepass().map(|id| ("battlepassId", id)));
+        if let Some(id) = self.selected_battlepass() {
+            query.push(("battlepassId", id));
+        }
         query
     }
 

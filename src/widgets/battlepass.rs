@@ -155,7 +155,10 @@ pub fn season_track(levels: &[Level]) -> Vec<LevelStep> {
 
 fn sorted(levels: &[Level]) -> Vec<Level> {
     let key = |l: &Level| (l.level.is_none(), l.level.unwrap_or(0.0), l.exp_required.unwrap_or(0.0));
-    let mut order: Vec<usize> = (0..levels.len()).collect();
+    let mut order = Vec::with_capacity(levels.len());
+    for i in 0..levels.len() {
+        order.push(i);
+    }
     sort_positions(&mut order, &|a, b| key(&levels[a]).partial_cmp(&key(&levels[b])).unwrap_or(std::cmp::Ordering::Equal));
     let mut out = Vec::with_capacity(order.len());
     for i in order {

@@ -161,7 +161,12 @@ fn status_class(status: &ProgramStatus) -> String {
         ProgramStatus::Other(_) => "other",
         known => known.as_str(),
     };
-    "pw-status pw-status-".to_owned() + &known.replace('_', "-")
+    // A loop, not `str::replace`: that is an iterator chain of its own in the wasm.
+    let mut class = "pw-status pw-status-".to_owned();
+    for c in known.chars() {
+        class.push(if c == '_' { '-' } else { c });
+    }
+    class
 }
 
 /// A user's collection challenges (or one, with `program_id`), fetched through the proxy.

@@ -120,7 +120,10 @@ fn identities(ids: Vec<Option<String>>) -> Vec<Identity> {
 /// has for a new identity. `same(new, old)` compares items by index.
 fn versioned(identities: Vec<Identity>, previous: &[&Key], same: &dyn Fn(usize, usize) -> bool) -> Vec<Key> {
     // The old identities sorted, searched by binary search (identities are unique in a list).
-    let mut before: Vec<usize> = (0..previous.len()).collect();
+    let mut before = Vec::with_capacity(previous.len());
+    for i in 0..previous.len() {
+        before.push(i);
+    }
     sort_positions(&mut before, &|a, b| previous[a].identity.cmp(&previous[b].identity));
     // New identities count on from the highest serial in use (4 billion new items in one widget's
     // life before a number could come round again).
