@@ -138,17 +138,26 @@ impl<'a> Fields<'a> {
 
     /// A list of objects; `null` is empty.
     pub(crate) fn list<T: Decode>(&self, key: &str) -> Result<Vec<T>, DecodeError> {
-        match self.get(key) {
-            None => Ok(Vec::new()),
-            Some(value) => list(&value).map_err(|e| within(key, e)),
-        }
+        decode_items(&|read| match self.get(key) {
+            None => Ok(()),
+            Some(value) => each_item(&value, read).map_err(|e| within(key, e)),
+        })
     }
 }
 
 /// Every item of an array, decoded; an error naming the item that failed.
 pub(crate) fn list<T: Decode>(doc: &Json) -> Result<Vec<T>, DecodeError> {
+    decode_items(&|read| each_item(doc, read))
+}
+
+/// A walk over a list's items that calls `read` on each ([`each_item`], once the list is found).
+type Items<'a> = dyn Fn(&mut dyn FnMut(&Json) -> Result<(), DecodeError>) -> Result<(), DecodeError> + 'a;
+
+/// Decodes and keeps every item `items` walks over: the only part of decoding a list that is
+/// compiled per model type (the walks are not generic).
+fn decode_items<T: Decode>(items: &Items) -> Result<Vec<T>, DecodeError> {
     let mut out = Vec::new();
-    each_item(doc, &mut |item| Ok(out.push(T::decode(item)?)))?;
+    items(&mut |item| Ok(out.push(T::decode(item)?)))?;
     Ok(out)
 }
 
