@@ -265,9 +265,17 @@ pub fn number(value: f64) -> String {
 /// ```
 pub fn iso_date(iso: &str) -> Option<String> {
     let date = iso.get(..10)?;
-    let shape_ok = date.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    let (month, day) = (date.get(5..7)?.parse::<u8>().ok()?, date.get(8..10)?.parse::<u8>().ok()?);
-    (shape_ok && (1..=12).contains(&month) && (1..=31).contains(&day) && date >= "0001").then(|| date.to_owned())
+    let b = date.as_bytes();
+    // `YYYY-MM-DD`, checked and read digit by digit: `str::parse` is generic number parsing in the
+    // wasm for two two-digit numbers.
+    for (i, &c) in b.iter().enumerate() {
+        if !(if i == 4 || i == 7 { c == b'-' } else { c.is_ascii_digit() }) {
+            return None;
+        }
+    }
+    let two = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
+    let (month, day) = (two(5), two(8));
+    ((1..=12).contains(&month) && (1..=31).contains(&day) && date >= "0001").then(|| date.to_owned())
 }
 
 /// The UTC calendar date of a millisecond timestamp.
