@@ -26,7 +26,11 @@ pub use json::{Json, JsonDoc, Kind};
 /// assert_eq!(progress_widgets::model::humanize("ÉPIQUE"), "Épique");
 /// ```
 pub fn humanize(raw: &str) -> String {
-    let words = raw.replace(['_', '-'], " ");
+    // A loop, not `str::replace` with a pattern: that is a searcher of its own in the wasm.
+    let mut words = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        words.push(if c == '_' || c == '-' { ' ' } else { c });
+    }
     let words = words.trim();
     // Short all-caps values are acronyms (QR, NFT): leave them be.
     if words.len() <= 4 && words.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
