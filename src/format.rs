@@ -379,11 +379,8 @@ pub fn countdown(left_ms: i64) -> (Vec<(i64, usize)>, Option<i64>) {
 /// ```
 pub fn span_text(parts: &[(i64, usize)]) -> String {
     let mut text = String::new();
-    for &(amount, unit) in parts {
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        text += &(int(amount, 1) + ["d", "h", "m", "s"][unit]);
+    for (i, &(amount, unit)) in parts.iter().enumerate() {
+        push_part(&mut text, i == 0, " ", &(int(amount, 1) + ["d", "h", "m", "s"][unit]));
     }
     text
 }
@@ -399,12 +396,19 @@ pub fn span_text(parts: &[(i64, usize)]) -> String {
 pub fn join(parts: impl IntoIterator<Item = String>, separator: &str) -> String {
     let mut out = String::new();
     for (i, part) in parts.into_iter().enumerate() {
-        if i > 0 {
-            out.push_str(separator);
-        }
-        out.push_str(&part);
+        push_part(&mut out, i == 0, separator, &part);
     }
     out
+}
+
+/// One step of [`join`]: `part` appended to `out`, after `separator` unless it is the `first`.
+/// Callers that make their parts in a loop of their own use this rather than `join` over an
+/// iterator adapter (a copy of `join` and of the adapter per caller in the wasm).
+pub(crate) fn push_part(out: &mut String, first: bool, separator: &str, part: &str) {
+    if !first {
+        out.push_str(separator);
+    }
+    out.push_str(part);
 }
 
 /// The instant an ISO-8601 timestamp names, in ms since the epoch (the browser parses it; natively

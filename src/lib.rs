@@ -75,4 +75,3 @@ mod tests {
         assert!(found.len() <= 3, "{} JavaScript files for the wasm (at most 3): {found:?}", found.len());
     }
 }
-

@@ -59,11 +59,8 @@ pub fn message_in(doc: &Json) -> Option<String> {
         Kind::String => v.text().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         Kind::Array => {
             let mut parts = String::new();
-            for text in v.items().iter().filter_map(JsonDoc::text) {
-                if !parts.is_empty() {
-                    parts.push_str("; ");
-                }
-                parts.push_str(&text);
+            for (i, text) in v.items().iter().filter_map(JsonDoc::text).enumerate() {
+                crate::format::push_part(&mut parts, i == 0, "; ", &text);
             }
             (!parts.is_empty()).then_some(parts)
         }

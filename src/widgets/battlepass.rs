@@ -496,10 +496,9 @@ pub fn BattlepassProgress(
         }
     });
 
-    let bp = move |read: &mut dyn FnMut(&Progress)| read_progress(progress, read);
     let xp = Memo::new(move |_| {
         let mut xp = None;
-        bp(&mut |bp| xp = progress.has_data().then(|| xp_summary(bp)));
+        read_progress(progress, &mut |bp| xp = progress.has_data().then(|| xp_summary(bp)));
         xp
     });
     // What a screen reader hears: one line when the progress first shows, "Level 4 reached" when a
@@ -526,7 +525,7 @@ pub fn BattlepassProgress(
         let steps = match progress.has_data() {
             true => {
                 let mut steps = Vec::new();
-                bp(&mut |bp| steps = level_track(bp));
+                read_progress(progress, &mut |bp| steps = level_track(bp));
                 steps
             }
             false => season.data.with(|s| s.as_ref().map(|s| season_track(&s.levels)).unwrap_or_default()),
@@ -543,7 +542,7 @@ pub fn BattlepassProgress(
     let challenges = Memo::new(move |previous| {
         let now = js_sys::Date::now() as i64;
         let mut rows = Vec::new();
-        bp(&mut |bp| {
+        read_progress(progress, &mut |bp| {
             for c in &bp.challenges {
                 rows.push(Row::Challenge(challenge_state(c, now, format::iso_millis), Arc::new(c.clone())));
             }
@@ -886,7 +885,6 @@ pub(super) fn ChallengeItem(challenge: Arc<Challenge>, state: ChallengeState, la
 
 /// One row's tile of a tier: its rewards, or an empty slot (hidden from screen readers) when the
 /// tier gives nothing on that row.
-/// A level's free or premium rewards.
 fn reward_tile(premium: bool, rewards: &[Reward], t: &Labels) -> impl IntoView {
     let (class, row) = if premium { ("pw-tile pw-premium", t.get(Label::Premium)) } else { ("pw-tile pw-free", t.get(Label::Free)) };
     let empty = rewards.is_empty();
@@ -897,7 +895,6 @@ fn reward_tile(premium: bool, rewards: &[Reward], t: &Labels) -> impl IntoView {
     }
 }
 
-/// Rewards as a list; nothing when there are none.
 /// Rewards as a list; nothing when there are none.
 fn reward_list(rewards: &[Reward], t: &Labels) -> impl IntoView {
     (!rewards.is_empty()).then(|| {
@@ -914,7 +911,6 @@ fn reward_list(rewards: &[Reward], t: &Labels) -> impl IntoView {
 }
 
 /// One reward: image, name, amount.
-/// One reward: its picture, name and amount.
 fn reward_item(reward: &Reward, t: &Labels) -> impl IntoView {
     let amount = reward_amount(reward, &t.locale());
     view! {

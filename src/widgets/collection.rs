@@ -242,15 +242,10 @@ pub fn CollectionProgress(
                 let route = ProxyRoute::GiftoinCollection { platform, platform_user_id: user, program_id };
                 programs.request(client, route, |doc| Program::from_doc(doc).map(|program| vec![Arc::new(program)]));
             }
-            None => programs.request(client, ProxyRoute::GiftoinCollections { platform, platform_user_id: user }, |doc| {
-                Program::list_from_doc(doc).map(|list| {
-                    let mut shared = Vec::with_capacity(list.len());
-                    for program in list {
-                        shared.push(Arc::new(program));
-                    }
-                    shared
-                })
-            }),
+            None => {
+                let route = ProxyRoute::GiftoinCollections { platform, platform_user_id: user };
+                programs.request(client, route, |doc| Program::list_from_doc(doc).map(shared));
+            }
         }
     };
     load_on_change(
@@ -312,6 +307,15 @@ pub fn CollectionProgress(
             }}
         </section>
     }
+}
+
+/// The programs of an answer, each shared from then on by the list memo and its row.
+fn shared(list: Vec<Program>) -> Vec<Arc<Program>> {
+    let mut shared = Vec::with_capacity(list.len());
+    for program in list {
+        shared.push(Arc::new(program));
+    }
+    shared
 }
 
 /// One collection challenge.
@@ -384,7 +388,7 @@ pub(super) fn ProgramItem(program: Arc<Program>, labels: Labels) -> impl IntoVie
 /// One card, owned or not. A function of the program's card, not a component that takes a copy
 /// of it: the program stays shared, and no card is copied.
 fn card_item(card: &Card, t: &Labels) -> impl IntoView {
-    let owned = is_owned(&card);
+    let owned = is_owned(card);
     let locale = t.locale();
     // The rarity is a frame in its colour and a label in words: never colour alone.
     let rarity = card.rarity.as_ref().map(|r| match r {
