@@ -296,7 +296,7 @@ impl ProxyClient {
 
     /// GETs a route and returns the body of a successful answer, parsed by the browser.
     async fn get(&self, route: &ProxyRoute, abort: &AbortSignal) -> Result<JsValue, ClientError> {
-        route.check().map_err(|err| ClientError::InvalidRequest(err.to_string()))?;
+        route.check().map_err(|err| ClientError::InvalidRequest(err.message()))?;
         let url = self.base.url(route);
         let answer: Answer = settle(request_read(&url, self.player_token.as_deref().unwrap_or_default(), abort), abort).await?.unchecked_into();
         if answer.ok() {

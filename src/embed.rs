@@ -167,7 +167,7 @@ impl Inputs {
             compact: options.text(At::Layout).as_deref() == Some("compact"),
         };
         if let Some(route) = inputs.route() {
-            route.check().map_err(|err| option_error(&err.to_string()))?;
+            route.check().map_err(|err| option_error(&err.message()))?;
         }
         Ok(inputs)
     }

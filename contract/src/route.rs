@@ -135,28 +135,44 @@ impl RouteError {
     }
 }
 
+impl RouteError {
+    /// The error's text, as [`Display`](fmt::Display) writes it, built without `core::fmt`: the
+    /// widgets' wasm calls this, and has no formatting machinery at all as long as nothing calls
+    /// `core::fmt` (the package build checks that, then cuts that machinery out).
+    ///
+    /// ```
+    /// use progress_contract::RouteError;
+    /// assert_eq!(RouteError::MissingQuery("gameId").message(), "query parameter `gameId` is required");
+    /// ```
+    pub fn message(&self) -> String {
+        let mut out = String::new();
+        match self {
+            RouteError::NotFound => out.push_str("no such route: the proxy forwards only the progress read routes"),
+            RouteError::Segment { name, error } => {
+                pieces(&mut out, &["`", name, "` "]);
+                error.push_message(&mut out);
+            }
+            RouteError::MissingQuery(name) => pieces(&mut out, &["query parameter `", name, "` is required"]),
+            RouteError::DuplicateQuery(name) => pieces(&mut out, &["query parameter `", name, "` is given more than once"]),
+            RouteError::NotAFlag(name) => pieces(&mut out, &["query parameter `", name, "` must be `true` or `false`"]),
+        }
+        out
+    }
+}
+
 impl fmt::Display for RouteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RouteError::NotFound => f.write_str("no such route: the proxy forwards only the progress read routes"),
-            // Pieces written one by one, not `write!`: the widgets' wasm then builds no format
-            // arguments for these messages.
-            RouteError::Segment { name, error } => {
-                pieces(f, &["`", name, "` "])?;
-                error.fmt(f)
-            }
-            RouteError::MissingQuery(name) => pieces(f, &["query parameter `", name, "` is required"]),
-            RouteError::DuplicateQuery(name) => pieces(f, &["query parameter `", name, "` is given more than once"]),
-            RouteError::NotAFlag(name) => pieces(f, &["query parameter `", name, "` must be `true` or `false`"]),
-        }
+        f.write_str(&self.message())
     }
 }
 
 impl std::error::Error for RouteError {}
 
-/// Writes `texts` one after the other.
-pub(crate) fn pieces(f: &mut fmt::Formatter<'_>, texts: &[&str]) -> fmt::Result {
-    texts.iter().try_for_each(|text| f.write_str(text))
+/// Appends `texts` one after the other.
+pub(crate) fn pieces(out: &mut String, texts: &[&str]) {
+    for text in texts {
+        out.push_str(text);
+    }
 }
 
 fn segment(name: &'static str, raw: &str) -> Result<String, RouteError> {

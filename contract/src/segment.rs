@@ -1,7 +1,7 @@
 //! Path segments (player ids, game ids, platforms, program ids): what is allowed, and how a
 //! segment is written into and read out of a URL.
 
-use std::fmt::{self, Write};
+use std::fmt;
 
 /// The longest segment the proxy accepts, in bytes. Real ids are far shorter (Discord ids are 19
 /// digits, UUIDs 36 characters); the bound keeps hostile input from reaching upstream.
@@ -36,23 +36,37 @@ pub enum SegmentError {
     InvalidCharacter(char),
 }
 
-impl fmt::Display for SegmentError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl SegmentError {
+    /// Appends the error's text to `out`, as [`Display`](fmt::Display) writes it, without
+    /// `core::fmt` (see [`RouteError::message`](crate::RouteError::message)).
+    ///
+    /// ```
+    /// let mut text = String::from("`gameId` ");
+    /// progress_contract::SegmentError::Empty.push_message(&mut text);
+    /// assert_eq!(text, "`gameId` must not be empty");
+    /// ```
+    pub fn push_message(&self, out: &mut String) {
         match self {
-            SegmentError::Empty => f.write_str("must not be empty"),
-            SegmentError::TooLong => crate::route::pieces(f, &["must be at most ", MAX_SEGMENT_LEN_TEXT, " bytes"]),
-            SegmentError::DotSegment => f.write_str("must not be `.` or `..`"),
-            SegmentError::EncodedSeparator => {
-                f.write_str("must not contain percent-encoded slashes, backslashes or dots")
-            }
+            SegmentError::Empty => out.push_str("must not be empty"),
+            SegmentError::TooLong => crate::route::pieces(out, &["must be at most ", MAX_SEGMENT_LEN_TEXT, " bytes"]),
+            SegmentError::DotSegment => out.push_str("must not be `.` or `..`"),
+            SegmentError::EncodedSeparator => out.push_str("must not contain percent-encoded slashes, backslashes or dots"),
             // `escape_default`, not `{c:?}`: Debug would compile Unicode's printable tables into
             // the widgets' wasm.
             SegmentError::InvalidCharacter(c) => {
-                f.write_str("must not contain '")?;
-                c.escape_default().try_for_each(|e| f.write_char(e))?;
-                f.write_char('\'')
+                out.push_str("must not contain '");
+                out.extend(c.escape_default());
+                out.push('\'');
             }
         }
+    }
+}
+
+impl fmt::Display for SegmentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        self.push_message(&mut text);
+        f.write_str(&text)
     }
 }
 

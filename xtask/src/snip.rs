@@ -12,7 +12,8 @@
 //! The same is done to code the widgets link but never run: code only the function table still
 //! reaches ([`snip_unreached`]: wasm-streams, −2.9 KB brotli), and code a dependency calls only
 //! with a Cargo feature the package leaves off ([`snip_feature_gated`]: tachys's delegated event
-//! listeners, −1.3 KB).
+//! listeners, −1.3 KB), and Rust's text formatting, which the widgets never use ([`snip_formatting`]:
+//! −2.5 KB brotli of wasm and −0.2 KB of JavaScript glue, `JsValue`'s `Debug` import).
 
 use crate::setup::Result;
 
@@ -150,10 +151,8 @@ pub fn snip_unreached(wasm: &[u8], wat: &str) -> Result<(Vec<u8>, Unreached)> {
     if let Some(maker) = module.names.values().map(|n| without_hashes(n)).find(|n| n.contains(STREAM_MAKER)) {
         return Ok((wasm.to_vec(), Unreached::Kept(format!("the wasm holds code that can make streams: {maker}"))));
     }
-    // A text form this reading does not understand must not pass for one without calls.
-    let functions_in_text = wat.lines().filter(|line| line.trim_start().starts_with("(func $")).count();
-    if functions_in_text != module.bodies.len() {
-        return Ok((wasm.to_vec(), Unreached::Kept(format!("binaryen's text form shows {functions_in_text} functions where the wasm has {}", module.bodies.len()))));
+    if let Some(why) = text_form_mismatch(&module, wat) {
+        return Ok((wasm.to_vec(), Unreached::Kept(why)));
     }
     if let Some((caller, callee)) = direct_calls(wat).find(|(caller, callee)| unreached(callee) && !unreached(caller)) {
         return Ok((wasm.to_vec(), Unreached::Kept(format!("{caller} calls {callee}"))));
@@ -162,8 +161,58 @@ pub fn snip_unreached(wasm: &[u8], wat: &str) -> Result<(Vec<u8>, Unreached)> {
     Ok((out, Unreached::Snipped(functions)))
 }
 
+/// Whether a function is part of Rust's text formatting (`core::fmt`): its machinery, every
+/// `Debug`/`Display`/`Write` impl, `format!`'s `alloc::fmt`, panic payloads, and the `to_string`s
+/// that build a `Formatter` inline (`ToString`'s, and std's `SpecToString` behind it when it is not
+/// inlined). `<str as ToString>` is only a copy and is not one of them.
+fn is_formatting(name: &str) -> bool {
+    name.contains("core::fmt::")
+        || name.contains("alloc::fmt::")
+        || name.contains("alloc::string::SpecToString")
+        || name.contains(" as core::panic::PanicPayload>")
+        || (name.contains(" as alloc::string::ToString>::to_string") && !name.starts_with("<str as "))
+}
+
+/// Returns `wasm` with the body of every formatting function ([`is_formatting`]) replaced by
+/// `unreachable`, or unchanged and the reason. The widgets write every text with `push_str`,
+/// their labels and the browser's `Intl`, never with `core::fmt`; what keeps its ~2 KB brotli in
+/// the wasm is the vtables of panic messages and error types, which put `Debug`/`Display` impls
+/// in the function table. A formatting function can only run with a `Formatter`, and only
+/// formatting code makes one (`core::fmt::write`, `format!`, `to_string`): if no function outside
+/// them calls one of them directly, the function table is their only way in, and only their own
+/// code ever holds a `Formatter` to call them with. Checked on binaryen's text form (`wat`) as the
+/// wasm is before any snip, leaving out the calls made by functions already snipped (`snipped`,
+/// names without hashes: the panic entry points format their message); one direct call from
+/// elsewhere (a `format!` or `to_string()` added to the widgets, say) keeps everything and says
+/// where.
+///
+/// ```ignore
+/// let (snipped, report) = snip_formatting(&wasm, &wat, &panics.functions)?;
+/// ```
+pub fn snip_formatting(wasm: &[u8], wat: &str, snipped: &[String]) -> Result<(Vec<u8>, Unreached)> {
+    let module = Module::read(wasm)?;
+    if let Some(why) = text_form_mismatch(&module, wat) {
+        return Ok((wasm.to_vec(), Unreached::Kept(why)));
+    }
+    let outside = |caller: &String| !is_formatting(caller) && !snipped.contains(caller);
+    if let Some((caller, callee)) = direct_calls(wat).find(|(caller, callee)| is_formatting(callee) && outside(caller)) {
+        return Ok((wasm.to_vec(), Unreached::Kept(format!("{caller} calls {callee}"))));
+    }
+    let (out, functions) = replace_bodies(wasm, &module, |_, name| Ok(is_formatting(name)))?;
+    Ok((out, Unreached::Snipped(functions)))
+}
+
+/// Why binaryen's text form cannot be trusted for `module`'s direct calls, if it cannot: a text
+/// form this reading does not understand must not pass for one without calls.
+fn text_form_mismatch(module: &Module, wat: &str) -> Option<String> {
+    let functions_in_text = wat.lines().filter(|line| line.trim_start().starts_with("(func $")).count();
+    (functions_in_text != module.bodies.len())
+        .then(|| format!("binaryen's text form shows {functions_in_text} functions where the wasm has {}", module.bodies.len()))
+}
+
 /// Every direct call in binaryen's text format, as (caller, callee), with hashes taken out:
-/// `(func $"name" ...` opens a function, `(call $"name"` (or `(return_call $"name"`) is a call.
+/// `(func $"name" ...` opens a function, `(call $"name"` (or `(return_call $"name"`, or
+/// `(ref.func $"name"`) is a call.
 fn direct_calls(wat: &str) -> impl Iterator<Item = (String, String)> + '_ {
     let mut caller = String::new();
     wat.lines().filter_map(move |line| {
@@ -172,7 +221,8 @@ fn direct_calls(wat: &str) -> impl Iterator<Item = (String, String)> + '_ {
             caller = without_hashes(&wat_name(rest));
             None
         } else {
-            let rest = line.strip_prefix("(call $").or_else(|| line.strip_prefix("(return_call $"))?;
+            // A `ref.func` in code takes a function's address to call later: as good as a call.
+            let rest = ["(call $", "(return_call $", "(ref.func $"].iter().find_map(|p| line.strip_prefix(p))?;
             Some((caller.clone(), without_hashes(&wat_name(rest))))
         }
     })
@@ -603,6 +653,37 @@ mod tests {
         assert_eq!(out, module(&[(delegated, 0, UNREACHABLE), (direct, 0, CALLS), (closure, 0, UNREACHABLE), (longer, 0, CALLS)]));
         let (out, names) = snip_feature_gated(&wasm, |krate, feature| (krate, feature) == ("tachys", "delegation")).unwrap();
         assert_eq!((out, names.len()), (wasm, 0));
+    }
+
+    #[test]
+    fn formatting_called_only_by_itself_or_by_snipped_code_becomes_unreachable() {
+        let write = "core[c5930c85a12de822]::fmt::write";
+        let display = "<alloc[3ca501edff3f0c7c]::string::String as core[c5930c85a12de822]::fmt::Display>::fmt";
+        let copy = "<str as alloc[3ca501edff3f0c7c]::string::ToString>::to_string";
+        let hook = "std[a543996e6e7dbf1e]::panicking::default_hook";
+        let wasm = module(&[(write, 1, SEVEN), (display, 1, SEVEN), ("progress_widgets::mount", 0, CALLS), (copy, 1, SEVEN), (hook, 0, CALLS)]);
+        let wat = format!("(module\n (func $\"{write}\" (result i32)\n  (call $\"{display}\")\n )\n (func $\"{display}\" (result i32)\n  (i32.const 7)\n )\n (func $progress_widgets::mount\n  (drop\n   (call $\"{copy}\")\n  )\n )\n (func $\"{copy}\" (result i32)\n  (i32.const 7)\n )\n (func $\"{hook}\"\n  (drop\n   (call $\"{write}\")\n  )\n )\n)");
+        let (out, report) = snip_formatting(&wasm, &wat, &[without_hashes(hook)]).unwrap();
+        assert_eq!(report, Unreached::Snipped([write, display].map(without_hashes).to_vec()));
+        assert_eq!(out, module(&[(write, 1, UNREACHABLE), (display, 1, UNREACHABLE), ("progress_widgets::mount", 0, CALLS), (copy, 1, SEVEN), (hook, 0, CALLS)]));
+        // Unless the hook is snipped too, its call keeps everything.
+        let (out, report) = snip_formatting(&wasm, &wat, &[]).unwrap();
+        assert_eq!(out, wasm);
+        assert_eq!(report, Unreached::Kept("std::panicking::default_hook calls core::fmt::write".into()));
+    }
+
+    #[test]
+    fn a_to_string_or_a_function_reference_in_widget_code_keeps_formatting() {
+        let to_string = "<progress_contract::route::RouteError as alloc::string::ToString>::to_string";
+        let display = "<progress_contract::route::RouteError as core::fmt::Display>::fmt";
+        let wasm = module(&[(to_string, 1, SEVEN), (display, 1, SEVEN), ("progress_widgets::mount", 0, CALLS)]);
+        let wat = format!("(module\n (func $\"{to_string}\" (result i32)\n  (call $\"{display}\")\n )\n (func $\"{display}\" (result i32)\n  (i32.const 7)\n )\n (func $progress_widgets::mount\n  (drop\n   (call $\"{to_string}\")\n  )\n )\n)");
+        let (out, report) = snip_formatting(&wasm, &wat, &[]).unwrap();
+        assert_eq!(out, wasm);
+        assert_eq!(report, Unreached::Kept(format!("progress_widgets::mount calls {to_string}")));
+        let wat = wat.replace(&format!("(drop\n   (call $\"{to_string}\")\n  )"), &format!("(drop\n   (ref.func $\"{display}\")\n  )"));
+        let (_, report) = snip_formatting(&wasm, &wat, &[]).unwrap();
+        assert_eq!(report, Unreached::Kept(format!("progress_widgets::mount calls {display}")));
     }
 
     #[test]

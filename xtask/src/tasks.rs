@@ -109,8 +109,9 @@ fn drop_unused_exports(wasm: &std::path::Path) -> Result {
 /// only it reached: Rust's panic machinery ([`snip::snip_panics`]; −2.3 KB brotli), the crates
 /// only dead vtables reach ([`snip::snip_unreached`]: wasm-streams; −2.9 KB) and what a
 /// dependency calls only under a Cargo feature the build leaves off ([`snip::snip_feature_gated`]:
-/// tachys's delegated listeners; −1.3 KB). All need the names that wasm-bindgen and wasm-metadce
-/// (`-g`) keep; wasm-opt strips them at the end. The direct calls the second one checks come from
+/// tachys's delegated listeners; −1.3 KB), then `core::fmt`, which nothing left calls
+/// ([`snip::snip_formatting`]; −2.5 KB). All need the names that wasm-bindgen and wasm-metadce
+/// (`-g`) keep; wasm-opt strips them at the end. The direct calls the second and last check come from
 /// binaryen's text form of the wasm as it is before any snip, and the snips only ever remove
 /// calls: the check can only err towards keeping code. If it keeps it, the wasm ships larger and
 /// the build says why.
@@ -121,10 +122,15 @@ fn snip_unrun_code(wasm: &Path) -> Result {
     if !panics.found_panic_fmt() {
         eprintln!("warning: core::panicking::panic_fmt is not among the wasm's function names, so Rust's panic machinery stays in (about 2.3 KB brotli more)");
     }
+    let mut snipped = panics.functions;
     let crates = snip::UNREACHED_CRATES.join(", ");
-    let (bytes, unreached) = snip::snip_unreached(&bytes, &String::from_utf8_lossy(&wat))?;
+    let wat = String::from_utf8_lossy(&wat);
+    let (bytes, unreached) = snip::snip_unreached(&bytes, &wat)?;
     match unreached {
-        snip::Unreached::Snipped(functions) => eprintln!("{} functions of {crates} snipped: nothing in the widgets reaches them", functions.len()),
+        snip::Unreached::Snipped(functions) => {
+            eprintln!("{} functions of {crates} snipped: nothing in the widgets reaches them", functions.len());
+            snipped.extend(functions);
+        }
         snip::Unreached::Kept(why) => eprintln!("warning: {crates} stays in the wasm (about 2.9 KB brotli more): {why}"),
     }
     let features = wasm_features()?;
@@ -139,6 +145,12 @@ fn snip_unrun_code(wasm: &Path) -> Result {
         } else {
             eprintln!("warning: {function} stays in the wasm: {krate}'s `{feature}` feature is on, or the function is not there under that name");
         }
+    }
+    snipped.extend(gated);
+    let (bytes, formatting) = snip::snip_formatting(&bytes, &wat, &snipped)?;
+    match formatting {
+        snip::Unreached::Snipped(functions) => eprintln!("{} formatting functions (core::fmt) snipped: nothing else calls them", functions.len()),
+        snip::Unreached::Kept(why) => eprintln!("warning: core::fmt stays in the wasm (about 2 KB brotli more): {why}"),
     }
     std::fs::write(wasm, bytes).map_err(|e| format!("cannot write {}: {e}", wasm.display()))
 }
