@@ -3,6 +3,11 @@
 //! inside the wasm. Comments go, whitespace runs become one space, and the spaces next to
 //! `{ } ; , >` and after `:` go. Nothing else changes, so the rules mean exactly what the source
 //! says (`styles.rs` tests the palette on the source).
+//!
+//! It also asks the linker for a map of the wasm when `cargo xtask build` names a file for it
+//! (`PW_LINK_MAP`): where each constant of the data section starts and ends, which the package
+//! build needs to tell the data nothing refers to (`xtask/src/data.rs`). Only this crate's cdylib
+//! is linked with it, so nothing else is rebuilt.
 
 use std::path::Path;
 
@@ -58,4 +63,10 @@ fn main() {
     let css = std::fs::read_to_string(source).expect("the stylesheet");
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("widgets.min.css");
     std::fs::write(out, minify(&css)).expect("write the minified stylesheet");
+    println!("cargo:rerun-if-env-changed=PW_LINK_MAP");
+    if let Ok(map) = std::env::var("PW_LINK_MAP") {
+        if std::env::var("TARGET").is_ok_and(|t| t.starts_with("wasm32")) {
+            println!("cargo:rustc-cdylib-link-arg=--Map={map}");
+        }
+    }
 }

@@ -21,6 +21,7 @@
 //! Only the standard library: this crate is compiled on every fresh machine before anything else.
 
 mod bench;
+mod data;
 mod docs;
 mod example;
 mod replicas;

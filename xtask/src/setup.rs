@@ -110,6 +110,17 @@ pub fn package_target_dir() -> PathBuf {
     root().join("target/package")
 }
 
+/// The linker's map of the package's wasm (`build.rs` asks for it): where each constant of the
+/// data section is, for [`crate::data`].
+pub fn link_map() -> PathBuf {
+    package_target_dir().join("wasm.map")
+}
+
+/// The wasm the linker wrote for the package, before wasm-bindgen.
+pub fn linked_wasm() -> PathBuf {
+    package_target_dir().join("wasm32-unknown-unknown/wasm-release/progress_widgets.wasm")
+}
+
 /// The wasm features rustc enables for `wasm32-unknown-unknown`, for binaryen's tools (which would
 /// otherwise refuse the module).
 pub const WASM_FEATURES: [&str; 6] = [
@@ -132,7 +143,7 @@ const SIZE_FLAGS_RUSTC: &str = "rustc 1.95.";
 /// used only on the rustc they were verified with (the machine's one toolchain); any other
 /// builds the same package without them, a few KB larger, and says so.
 pub fn size_flags(command: &mut Command) -> &mut Command {
-    command.env("CARGO_TARGET_DIR", package_target_dir());
+    command.env("CARGO_TARGET_DIR", package_target_dir()).env("PW_LINK_MAP", link_map());
     let rustc = output("rustc", &["--version"]).unwrap_or_default();
     if rustc.starts_with(SIZE_FLAGS_RUSTC) {
         command

@@ -441,19 +441,39 @@ impl Module {
     }
 }
 
-struct Reader<'a> {
-    wasm: &'a [u8],
-    at: usize,
+/// Reads a wasm module's bytes from `at` on.
+pub(crate) struct Reader<'a> {
+    pub(crate) wasm: &'a [u8],
+    pub(crate) at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn byte(&mut self) -> Result<u8> {
+    pub(crate) fn byte(&mut self) -> Result<u8> {
         let b = *self.wasm.get(self.at).ok_or("the module ends too early")?;
         self.at += 1;
         Ok(b)
     }
 
-    fn u32(&mut self) -> Result<u32> {
+    /// A signed LEB128 number of up to 32 bits (`i32.const`'s).
+    pub(crate) fn s32(&mut self) -> Result<i32> {
+        let (mut value, mut shift) = (0i64, 0);
+        loop {
+            let b = self.byte()?;
+            value |= i64::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                if shift < 64 && b & 0x40 != 0 {
+                    value |= -1 << shift;
+                }
+                return i32::try_from(value).map_err(|_| "a number too large for i32".into());
+            }
+            if shift >= 35 {
+                return Err("a LEB128 number longer than 5 bytes".into());
+            }
+        }
+    }
+
+    pub(crate) fn u32(&mut self) -> Result<u32> {
         let mut value = 0u64;
         for shift in (0..35).step_by(7) {
             let b = self.byte()?;
