@@ -59,8 +59,12 @@ pub fn message_in(doc: &Json) -> Option<String> {
         Kind::String => v.text().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         Kind::Array => {
             let mut parts = String::new();
-            for (i, text) in v.items().iter().filter_map(JsonDoc::text).enumerate() {
-                crate::format::push_part(&mut parts, i == 0, "; ", &text);
+            let mut first = true;
+            for item in v.items() {
+                if let Some(text) = item.text() {
+                    crate::format::push_part(&mut parts, first, "; ", &text);
+                    first = false;
+                }
             }
             (!parts.is_empty()).then_some(parts)
         }
