@@ -55,7 +55,9 @@ impl SegmentError {
             // the widgets' wasm.
             SegmentError::InvalidCharacter(c) => {
                 out.push_str("must not contain '");
-                out.extend(c.escape_default());
+                for escaped in c.escape_default() {
+                    out.push(escaped);
+                }
                 out.push('\'');
             }
         }
