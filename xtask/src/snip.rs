@@ -161,15 +161,30 @@ pub fn snip_unreached(wasm: &[u8], wat: &str) -> Result<(Vec<u8>, Unreached)> {
     Ok((out, Unreached::Snipped(functions)))
 }
 
-/// Whether a function is part of Rust's text formatting (`core::fmt`): its machinery, every
-/// `Debug`/`Display`/`Write` impl, `format!`'s `alloc::fmt`, panic payloads, and the `to_string`s
-/// that build a `Formatter` inline (`ToString`'s, and std's `SpecToString` behind it when it is not
-/// inlined). `<str as ToString>` is only a copy and is not one of them.
+/// Whether a function is part of Rust's text formatting (`core::fmt`): `core::fmt`'s and
+/// `alloc::fmt`'s own functions and methods, a method of an impl of one of `core::fmt`'s traits
+/// (`Debug`, `Display`, `Write`, …) or of panic payloads, and the `to_string`s that build a
+/// `Formatter` inline (`ToString`'s, and std's `SpecToString` behind it when it is not inlined).
+/// `<str as ToString>` is only a copy and is not one of them. A name that merely mentions a
+/// `core::fmt` type among its generic arguments is not formatting: such code may be reached
+/// through a vtable by anything.
 fn is_formatting(name: &str) -> bool {
-    name.contains("core::fmt::")
-        || name.contains("alloc::fmt::")
-        || name.contains("alloc::string::SpecToString")
-        || name.contains(" as core::panic::PanicPayload>")
+    const TRAITS: [&str; 12] = [
+        " as core::fmt::Debug>::",
+        " as core::fmt::Display>::",
+        " as core::fmt::Write>::",
+        " as core::fmt::LowerHex>::",
+        " as core::fmt::UpperHex>::",
+        " as core::fmt::Octal>::",
+        " as core::fmt::Binary>::",
+        " as core::fmt::LowerExp>::",
+        " as core::fmt::UpperExp>::",
+        " as core::fmt::Pointer>::",
+        " as core::panic::PanicPayload>::",
+        " as alloc::string::SpecToString>::",
+    ];
+    ["core::fmt::", "<core::fmt::", "alloc::fmt::", "<alloc::fmt::"].iter().any(|own| name.starts_with(own))
+        || TRAITS.iter().any(|method| name.contains(method))
         || (name.contains(" as alloc::string::ToString>::to_string") && !name.starts_with("<str as "))
 }
 
@@ -704,6 +719,29 @@ mod tests {
         let wat = wat.replace(&format!("(drop\n   (call $\"{to_string}\")\n  )"), &format!("(drop\n   (ref.func $\"{display}\")\n  )"));
         let (_, report) = snip_formatting(&wasm, &wat, &[]).unwrap();
         assert_eq!(report, Unreached::Kept(format!("progress_widgets::mount calls {display}")));
+    }
+
+    #[test]
+    fn formatting_is_core_fmt_and_fmt_trait_methods_not_code_generic_over_a_fmt_type() {
+        for name in [
+            "core::fmt::write",
+            "<core::fmt::Formatter>::pad",
+            "<alloc::string::String as core::fmt::Write>::write_str",
+            "<&isize as core::fmt::Debug>::fmt",
+            "<progress_contract::route::RouteError as core::fmt::Display>::fmt::{closure#0}",
+            "<std::panicking::panic_handler::StaticStrPayload as core::panic::PanicPayload>::take_box",
+            "<progress_contract::route::RouteError as alloc::string::ToString>::to_string",
+        ] {
+            assert!(is_formatting(name), "{name}");
+        }
+        for name in [
+            "<str as alloc::string::ToString>::to_string",
+            "core::ptr::drop_in_place::<core::fmt::Arguments>",
+            "<leptos::View<core::fmt::Error> as core::ops::function::FnOnce<()>>::call_once",
+            "progress_widgets::format::push_part",
+        ] {
+            assert!(!is_formatting(name), "{name}");
+        }
     }
 
     #[test]
