@@ -84,9 +84,9 @@ pub fn zero_unreferenced(wasm: &[u8], map: &str, wat: &str, linked: &[u8]) -> Re
     let mut live = vec![false; constants.len()];
     let mut work = Vec::new();
     let mark = |address: u32, live: &mut Vec<bool>, work: &mut Vec<usize>| {
-        // The constant it lands in, and the one it is the end of.
+        // The constant it lands in, and the one it is the end of (the one that holds the byte before).
         for i in [containing(&constants, address), address.checked_sub(1).and_then(|a| containing(&constants, a))].into_iter().flatten() {
-            if !live[i] && (constants[i].start <= address && address <= constants[i].start + constants[i].size) {
+            if !live[i] {
                 live[i] = true;
                 work.push(i);
             }
@@ -231,32 +231,36 @@ fn image(wasm: &[u8], segments: &[Segment], high: u32) -> Vec<u8> {
 /// of them that are added to an index: a load's or store's `offset=`, or an `i32.add`/`i32.sub`
 /// operand (binaryen prints an operand indented under its operator, one per line).
 fn addresses(wat: &str, low: u32, high: u32) -> (HashSet<u32>, HashSet<u32>) {
+    /// Whether an address found in the code is added to an index.
+    enum Indexed {
+        Yes,
+        IfAddOperand,
+        No,
+    }
     let (mut all, mut indexed) = (HashSet::new(), HashSet::new());
     let lines: Vec<&str> = wat.lines().collect();
     let number = |text: &str| -> Option<i128> { text.split([')', ' ']).next()?.parse().ok() };
     for (i, line) in lines.iter().enumerate() {
         let mut found = Vec::new();
         for (at, _) in line.match_indices("i32.const ") {
-            found.extend(number(&line[at + 10..]).map(|n| (n as u32, true)));
+            found.extend(number(&line[at + 10..]).map(|n| (n as u32, Indexed::IfAddOperand)));
         }
         for (at, _) in line.match_indices("i64.const ") {
             if let Some(n) = number(&line[at + 10..]) {
                 let n = n as u64;
-                found.extend([(n as u32, false), ((n >> 32) as u32, false)]);
+                found.extend([(n as u32, Indexed::No), ((n >> 32) as u32, Indexed::No)]);
             }
         }
         for (at, _) in line.match_indices("offset=") {
-            if let Some(n) = number(&line[at + 7..]) {
-                found.push((n as u32, false));
-                indexed.insert(n as u32);
-            }
+            found.extend(number(&line[at + 7..]).map(|n| (n as u32, Indexed::Yes)));
         }
-        for (address, constant) in found {
+        for (address, how) in found {
             if !(low..=high).contains(&address) {
                 continue;
             }
             all.insert(address);
-            if constant && operand_of_add(&lines, i) {
+            // The operator is looked for only for addresses: most constants are not.
+            if matches!(how, Indexed::Yes) || matches!(how, Indexed::IfAddOperand) && operand_of_add(&lines, i) {
                 indexed.insert(address);
             }
         }

@@ -117,7 +117,7 @@ fn drop_unused_exports(wasm: &std::path::Path) -> Result {
 /// calls: the check can only err towards keeping code. If it keeps it, the wasm ships larger and
 /// the build says why.
 fn snip_unrun_code(wasm: &Path) -> Result {
-    let wat = run_for_output(Command::new(setup::wasm_opt().with_file_name("wasm-dis")).arg(wasm))?;
+    let wat = text_form(wasm)?;
     let bytes = std::fs::read(wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
     let (bytes, panics) = snip::snip_panics(&bytes)?;
     if !panics.found_panic_fmt() {
@@ -151,9 +151,15 @@ fn snip_unrun_code(wasm: &Path) -> Result {
     let (bytes, formatting) = snip::snip_formatting(&bytes, &wat, &snipped)?;
     match formatting {
         snip::Unreached::Snipped(functions) => eprintln!("{} formatting functions (core::fmt) snipped: nothing else calls them", functions.len()),
-        snip::Unreached::Kept(why) => eprintln!("warning: core::fmt stays in the wasm (about 2 KB brotli more): {why}"),
+        snip::Unreached::Kept(why) => eprintln!("warning: core::fmt stays in the wasm (about 2.5 KB brotli more): {why}"),
     }
     std::fs::write(wasm, bytes).map_err(|e| format!("cannot write {}: {e}", wasm.display()))
+}
+
+/// binaryen's text form of a wasm (`wasm-dis`), which the snips and the data's zeroing read for
+/// the calls and addresses in its code.
+fn text_form(wasm: &Path) -> Result<Vec<u8>> {
+    run_for_output(Command::new(setup::wasm_opt().with_file_name("wasm-dis")).arg(wasm))
 }
 
 /// Zeroes the constants of the wasm's data that nothing refers to any more (`data.rs`: the texts
@@ -169,7 +175,7 @@ fn zero_unreferenced_data(wasm: &Path) -> Result {
             return Ok(());
         }
     };
-    let wat = run_for_output(Command::new(setup::wasm_opt().with_file_name("wasm-dis")).arg(wasm))?;
+    let wat = text_form(wasm)?;
     let (bytes, zeroed) = crate::data::zero_unreferenced(&read(wasm)?, &map, &String::from_utf8_lossy(&wat), &read(&setup::linked_wasm())?)?;
     match zeroed {
         crate::data::Zeroed::Constants { count, bytes } => eprintln!("{count} constants of the data ({bytes} B) zeroed: nothing refers to them"),
