@@ -41,15 +41,22 @@ async function open(file, { width = 1280, init } = {}) {
   page.on("requestfailed", (request) => errors.push(`${request.url()}: ${request.failure()?.errorText}`));
   page.on("response", (response) => { if (response.status() >= 400) errors.push(`${response.url()}: ${response.status()}`); });
   await page.goto(`${proxy.url}/docs/${file}`);
+  // Ready when every snippet has its text: the playground writes its own only once the demo
+  // token is in, and until then it has no widget either (an empty list of widgets is "rendered").
+  await page.waitForFunction(() => [...document.querySelectorAll(".snippet code")].every((code) => code.textContent.trim()), null, { timeout: 20_000 });
   return { page, errors };
 }
 
-/** Waits until every widget on the page shows its content: data, or a guest view's call to action. */
+/** Waits until the page has widgets and every one shows its content: data, or a guest view's call
+ * to action. */
 async function rendered(page) {
-  await page.waitForFunction(() => [...document.querySelectorAll("battlepass-progress, collection-progress")].every((element) => {
-    const root = element.shadowRoot;
-    return root && !root.querySelector(".pw-loading") && root.querySelector(".pw-level, .pw-card, .pw-xp, [part~='sign-in'], .pw-next-reward, .pw-program");
-  }), null, { timeout: 20_000 });
+  await page.waitForFunction(() => {
+    const widgets = [...document.querySelectorAll("battlepass-progress, collection-progress")];
+    return widgets.length > 0 && widgets.every((element) => {
+      const root = element.shadowRoot;
+      return root && !root.querySelector(".pw-loading") && root.querySelector(".pw-level, .pw-card, .pw-xp, [part~='sign-in'], .pw-next-reward, .pw-program");
+    });
+  }, null, { timeout: 20_000 });
 }
 
 /** The text a widget shows, without the live countdowns (they tick between two reads). */
