@@ -14,7 +14,8 @@ extern "C" {
     /// in view), centres the `.pw-current` level when `centre` is set, and marks a button
     /// `aria-disabled` at its end (never `disabled`, which would drop a keyboard user's focus to
     /// the page). Call it whenever the track's levels change; the attributes are set only when
-    /// they change, so a refresh that changes nothing touches nothing.
+    /// they change, so a refresh that changes nothing touches nothing. It does its work in the
+    /// next animation frame, before that frame is painted, once the render's DOM is all in.
     #[wasm_bindgen(js_name = trackShown)]
     pub(crate) fn track_shown(list: &JsValue, centre: bool);
 }

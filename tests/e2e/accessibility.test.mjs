@@ -120,18 +120,24 @@ test("the level track is reachable with Tab, and focus stays on Retry and return
 test("at 390 px the current level is scrolled into the middle of the track once, and a refresh leaves the player's scrolling alone", async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
   await page.goto(`${stack.proxy.url}/`);
+  // The track is centred (and its back button enabled) in the frame that first shows the data, as
+  // it is about to be painted (an animation callback asked for after `progress-load` runs after
+  // the widget's own): never drawn at the start first and then jumping.
   await page.evaluate(() => {
+    window.__place = () => {
+      const root = document.querySelector("battlepass-progress").shadowRoot;
+      const list = root.querySelector(".pw-levels").getBoundingClientRect();
+      const current = root.querySelector(".pw-current").getBoundingClientRect();
+      const back = root.querySelector(".pw-page").getAttribute("aria-disabled");
+      return { scrolled: root.querySelector(".pw-levels").scrollLeft, left: current.left - list.left, right: list.right - current.right, pageX: window.scrollX, back };
+    };
+    document.addEventListener("progress-load", () => requestAnimationFrame(() => { window.__firstFrame = window.__place(); }), { once: true });
     document.querySelector("main").innerHTML = `<battlepass-progress proxy-url="/" player-id="p-42" game-id="g-1" refresh-interval="0"></battlepass-progress>`;
   });
-  await page.locator("battlepass-progress .pw-current").waitFor();
-  const place = () => page.evaluate(() => {
-    const root = document.querySelector("battlepass-progress").shadowRoot;
-    const list = root.querySelector(".pw-levels").getBoundingClientRect();
-    const current = root.querySelector(".pw-current").getBoundingClientRect();
-    return { scrolled: root.querySelector(".pw-levels").scrollLeft, left: current.left - list.left, right: list.right - current.right, pageX: window.scrollX };
-  });
-  const first = await place();
+  const first = await (await page.waitForFunction(() => window.__firstFrame)).jsonValue();
+  const place = () => page.evaluate(() => window.__place());
   assert.ok(first.scrolled > 0, `the track scrolled to the current level: ${JSON.stringify(first)}`);
+  assert.equal(first.back, "false", `the back button works once the track has scrolled: ${JSON.stringify(first)}`);
   assert.ok(first.left >= 0 && first.right >= 0, `the current level is fully visible: ${JSON.stringify(first)}`);
   assert.equal(first.pageX, 0, "only the track scrolls, never the page");
   // The player scrolls back to the start; a refresh must not undo it.
