@@ -15,7 +15,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
-import { launchBrowser, startLiveStack } from "../tests/e2e/support.mjs";
+import { WIDGET_DATA, launchBrowser, startLiveStack } from "../tests/e2e/support.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const site = process.env.PW_SITE_DIR;
@@ -65,14 +65,14 @@ const proxy = stack.proxy.url;
 // frame (they run before its layout and paint) starts a timer, which fires once the frame is
 // painted. The plain render asks for that callback as soon as its promise settles (its DOM is
 // built by then). A widget's page looks, in every frame's callbacks, for the widget's data in its
-// shadow root (what the end-to-end tests call rendered): `progress-load` is dispatched from a
+// shadow root (`WIDGET_DATA`, as the end-to-end tests do): `progress-load` is dispatched from a
 // timer once the DOM is updated, which can land after the frame that already painted the data,
 // so timing from the event charged the widget one frame it does not take (about 20 ms on the
 // phone). That time is still noted (`load event`). The widget's pages also note when the wasm was
 // instantiated (wrapping `WebAssembly.instantiateStreaming` changes nothing it does), so the table
 // shows where a widget's time goes: the wasm's download, then the work after it.
 const pageHtml = (body) => `<!doctype html><html lang="en"><meta charset="utf-8"><script>
-  window.__paint = () => requestAnimationFrame(() => setTimeout(() => { window.__painted = performance.now(); }));
+  window.__paint = (mark = "__painted") => requestAnimationFrame(() => setTimeout(() => { window[mark] = performance.now(); }));
   const instantiate = WebAssembly.instantiateStreaming;
   WebAssembly.instantiateStreaming = (...args) => instantiate(...args).then((result) => { window.__instantiated ??= performance.now(); return result; });
 </script>${body}`;
@@ -80,11 +80,10 @@ const pageHtml = (body) => `<!doctype html><html lang="en"><meta charset="utf-8"
 // start with the page instead of one after the other.
 const HINTS = `<link rel="modulepreload" href="/pkg/progress-widgets.js">
     <link rel="preload" href="/pkg/progress_widgets_bg.wasm" as="fetch" type="application/wasm" crossorigin>`;
-const DATA = ".pw-level, .pw-card, .pw-xp, .pw-next-reward, .pw-program";
 const widgetPage = (element, hints = "", pkg = "/pkg/") => pageHtml(`${hints.replaceAll("/pkg/", pkg)}
     <script>
-      document.addEventListener("progress-load", () => requestAnimationFrame(() => setTimeout(() => { window.__loadPainted = performance.now(); })), { once: true });
-      const watch = () => document.querySelector("battlepass-progress, collection-progress")?.shadowRoot?.querySelector(${JSON.stringify(DATA)})
+      document.addEventListener("progress-load", () => window.__paint("__loadPainted"), { once: true });
+      const watch = () => document.querySelector("battlepass-progress, collection-progress")?.shadowRoot?.querySelector(${JSON.stringify(WIDGET_DATA)})
         ? setTimeout(() => { window.__painted = performance.now(); })
         : requestAnimationFrame(watch);
       requestAnimationFrame(watch);

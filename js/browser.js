@@ -101,13 +101,12 @@ export function adopt(element, css) {
 // --- src/widgets/track.rs: the level track's paging buttons, keys and centring -----------------
 // The buttons are found from the list (its track's two `.pw-page` buttons, earlier then later),
 // and the handlers are properties, not listeners: calling this again replaces them, never adds.
-
 //
 // Run in the next frame's animation callbacks, not at once: centring and the buttons' states read
 // the layout, and the effect that calls this runs before the rest of a first render is in the
 // DOM, so a layout forced here was thrown away and done again for the paint (battle pass, phone
-// cold: first data paint 50 ms sooner, `cargo xtask bench`). The callbacks run before that frame
-// is laid out and painted, so it is painted centred, with the buttons' states set.
+// cold: first data paint 19–52 ms sooner, `cargo xtask bench`). The callbacks run before that
+// frame is laid out and painted, so it is painted centred, with the buttons' states set.
 export function trackShown(list, centre) {
   requestAnimationFrame(() => wireTrack(list, centre));
 }

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launchBrowser, startDemoProxy } from "./support.mjs";
+import { WIDGET_DATA, launchBrowser, startDemoProxy } from "./support.mjs";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const AXE = join(ROOT, "node_modules/axe-core/axe.min.js");
@@ -50,13 +50,13 @@ async function open(file, { width = 1280, init } = {}) {
 /** Waits until the page has widgets and every one shows its content: data, or a guest view's call
  * to action. */
 async function rendered(page) {
-  await page.waitForFunction(() => {
+  await page.waitForFunction((content) => {
     const widgets = [...document.querySelectorAll("battlepass-progress, collection-progress")];
     return widgets.length > 0 && widgets.every((element) => {
       const root = element.shadowRoot;
-      return root && !root.querySelector(".pw-loading") && root.querySelector(".pw-level, .pw-card, .pw-xp, [part~='sign-in'], .pw-next-reward, .pw-program");
+      return root && !root.querySelector(".pw-loading") && root.querySelector(content);
     });
-  }, null, { timeout: 20_000 });
+  }, `${WIDGET_DATA}, [part~='sign-in']`, { timeout: 20_000 });
 }
 
 /** The text a widget shows, without the live countdowns (they tick between two reads). */

@@ -7,6 +7,10 @@ import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
 
 /** The keys the fake upstream expects, and that must never reach the browser. */
+/** What a widget shows once its data is in, in its shadow root: a level, a card, the XP line, the
+ * next reward or a program (the loading and error lines are none of these). */
+export const WIDGET_DATA = ".pw-level, .pw-card, .pw-xp, .pw-next-reward, .pw-program";
+
 export const KEYS = { whalepass: "wp-SECRET-7f3a9c1e5b", giftoin: "gft-SECRET-91bd2e4a70" };
 
 function required(name) {
