@@ -7,6 +7,11 @@
 
 use leptos::children::TypedChildrenFn;
 use leptos::prelude::*;
+use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
+use leptos::tachys::html::attribute::Attribute;
+use leptos::tachys::hydration::Cursor;
+use leptos::tachys::view::add_attr::AddAnyAttr;
+use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
 
 /// Runs `f` now, and again (after the current task) whenever a signal it read changes: Leptos's
 /// `Effect::new`. State an effect keeps between runs lives in the closure.
@@ -59,7 +64,99 @@ pub fn When<C: IntoView + 'static>(
     /// What is shown while it holds.
     children: TypedChildrenFn<C>,
 ) -> impl IntoView {
-    let when = condition(when);
     let children = children.into_inner();
+    when_boxed(condition(when), std::sync::Arc::new(move || Boxed::new(children())))
+}
+
+fn when_boxed(when: Memo<bool>, children: std::sync::Arc<dyn Fn() -> Boxed + Send + Sync>) -> impl IntoView {
     move || when.get().then(|| children())
+}
+
+/// A view behind one pointer: built by one boxed call and mounted through one vtable, so the
+/// code around it (a `<When>`, an optional part) is compiled once whatever the view inside.
+///
+/// Rebuilding a `Boxed` replaces what it shows with a new build, so use it where a view is built
+/// once and then only shown or dropped (the children of a `<When>`, parts of a keyed row), not
+/// where a refresh should patch it in place.
+/// In the browser only: a `Boxed` renders nothing on a server (the widgets fetch their data in
+/// the browser, and are never server-rendered).
+///
+/// ```no_run
+/// use leptos::prelude::*;
+/// use progress_widgets::widgets::lean::Boxed;
+/// let view = view! { <div>{Boxed::new(view! { <p>"Inside"</p> })}</div> };
+/// ```
+pub struct Boxed(Box<dyn FnOnce() -> BoxedState + Send>);
+
+/// A built [`Boxed`]: the view's own state, behind one pointer.
+pub struct BoxedState(Box<dyn Mountable>);
+
+impl Boxed {
+    /// Erases `view`'s type.
+    pub fn new(view: impl IntoView + 'static) -> Self {
+        Boxed(Box::new(move || BoxedState(Box::new(view.build()))))
+    }
+}
+
+impl Render for Boxed {
+    type State = BoxedState;
+
+    fn build(self) -> BoxedState {
+        (self.0)()
+    }
+
+    fn rebuild(self, state: &mut BoxedState) {
+        let mut new = self.build();
+        state.insert_before_this(&mut new);
+        state.unmount();
+        *state = new;
+    }
+}
+
+impl Mountable for BoxedState {
+    fn unmount(&mut self) {
+        self.0.unmount();
+    }
+
+    fn mount(&mut self, parent: &leptos::tachys::renderer::types::Element, marker: Option<&leptos::tachys::renderer::types::Node>) {
+        self.0.mount(parent, marker);
+    }
+
+    fn insert_before_this(&self, child: &mut dyn Mountable) -> bool {
+        self.0.insert_before_this(child)
+    }
+
+    fn elements(&self) -> Vec<leptos::tachys::renderer::types::Element> {
+        self.0.elements()
+    }
+}
+
+impl AddAnyAttr for Boxed {
+    type Output<A: Attribute> = Boxed;
+
+    fn add_any_attr<A: Attribute>(self, _attr: A) -> Boxed {
+        self
+    }
+}
+
+impl RenderHtml for Boxed {
+    type AsyncOutput = Boxed;
+    type Owned = Boxed;
+    const MIN_LENGTH: usize = 0;
+
+    fn dry_resolve(&mut self) {}
+
+    async fn resolve(self) -> Boxed {
+        self
+    }
+
+    fn to_html_with_buf(self, _: &mut String, _: &mut Position, _: bool, _: bool, _: Vec<AnyAttribute>) {}
+
+    fn hydrate<const FROM_SERVER: bool>(self, _: &Cursor, _: &PositionState) -> BoxedState {
+        self.build()
+    }
+
+    fn into_owned(self) -> Boxed {
+        self
+    }
 }
