@@ -160,7 +160,9 @@ test("the events example hears the element's events; its Refresh button calls re
   };
   const { page, errors } = await open("battlepass-progress.html", { init });
   await rendered(page);
-  await page.waitForFunction(() => ["widget", "guest"].every((id) => window.pwEvents.includes(`progress-load from #bp-events-${id}`)));
+  // On a timeout, say what was heard instead (an error event, one element's load only).
+  await page.waitForFunction(() => ["widget", "guest"].every((id) => window.pwEvents.includes(`progress-load from #bp-events-${id}`)))
+    .catch(async (error) => assert.fail(`${error.message}; events heard: ${JSON.stringify(await page.evaluate(() => window.pwEvents))}`));
   await page.locator("#bp-events-guest [part~='sign-in']").click();
   await page.waitForFunction(() => document.getElementById("bp-events-log").textContent === "progress-sign-in from #bp-events-guest");
   const requests = [];
